@@ -1,0 +1,105 @@
+import { compareProgress, isOpenStatus } from '../domain/order-status.js';
+import type { OrderReport } from '../domain/types.js';
+import { isZero } from '../domain/types.js';
+import type { StoredOrder, StoredPosition } from '../store/types.js';
+
+/** What the engine remembers of one account between syncs, so a quiet tick costs no DB query. */
+export interface KnownOrder {
+  orderId: string;
+  orderLinkId: string | null;
+  symbol: string;
+  status: OrderReport['status'];
+  cumExecQty: string;
+  updatedTime: number;
+  createdTime: number;
+  robotId: string | null;
+}
+
+export interface KnownPosition {
+  symbol: string;
+  positionIdx: number;
+  side: string;
+  size: string;
+}
+
+const MAX_HINTS = 10_000;
+
+export class AccountState {
+  loaded = false;
+  /** open orders as last seen */
+  readonly open = new Map<string, KnownOrder>();
+  /** non-zero positions, by symbol:positionIdx */
+  readonly positions = new Map<string, KnownPosition>();
+  /** orders the exchange positively does not know; not looked up again */
+  readonly unresolvable = new Set<string>();
+  /** orderId / orderLinkId -> robot, from robot events */
+  readonly hints = new Map<string, string>();
+  /** fingerprint of the last open list: unchanged means nothing can have filled */
+  openSignature = '';
+  lastFullAt = 0;
+  lastPositionsAt = 0;
+  lastSuccessAt = 0;
+  /** last heartbeat of a healthy private stream: everything before it was pushed */
+  streamFreshAt = 0;
+  streamConnected = false;
+
+  loadFrom(orders: StoredOrder[], positions: StoredPosition[]): void {
+    for (const o of orders) {
+      if (!isOpenStatus(o.status) || this.unresolvable.has(o.orderId)) continue;
+      this.open.set(o.orderId, {
+        orderId: o.orderId,
+        orderLinkId: o.orderLinkId,
+        symbol: o.symbol,
+        status: o.status,
+        cumExecQty: o.cumExecQty,
+        updatedTime: o.updatedTime,
+        createdTime: o.createdTime,
+        robotId: o.robotId,
+      });
+    }
+    for (const p of positions) this.notePosition(p);
+    this.loaded = true;
+  }
+
+  hint(key: string, robotId: string): void {
+    if (this.hints.size >= MAX_HINTS) this.hints.delete(this.hints.keys().next().value!);
+    this.hints.set(key, robotId);
+  }
+
+  hintFor(o: { orderId: string; orderLinkId: string | null }): string | null {
+    return this.hints.get(o.orderId) ?? (o.orderLinkId ? this.hints.get(o.orderLinkId) : undefined) ?? null;
+  }
+
+  /** Applies an order report monotonically (DESIGN invariant 2) to the in-memory open list. */
+  noteOrder(r: OrderReport, robotId: string | null): void {
+    const prev = this.open.get(r.orderId);
+    if (prev && compareProgress(r, prev) < 0) return;
+    if (isOpenStatus(r.status)) {
+      this.open.set(r.orderId, {
+        orderId: r.orderId,
+        orderLinkId: r.orderLinkId,
+        symbol: r.symbol,
+        status: r.status,
+        cumExecQty: r.cumExecQty,
+        updatedTime: r.updatedTime,
+        createdTime: r.createdTime,
+        robotId,
+      });
+    } else {
+      this.open.delete(r.orderId);
+    }
+  }
+
+  notePosition(p: { symbol: string; positionIdx: number; side: string; size: string }): void {
+    const key = `${p.symbol}:${p.positionIdx}`;
+    if (isZero(p.size)) this.positions.delete(key);
+    else this.positions.set(key, { symbol: p.symbol, positionIdx: p.positionIdx, side: p.side, size: p.size });
+  }
+
+  static signature(open: OrderReport[]): string {
+    return open
+      .map((o) => `${o.orderId}:${o.status}:${o.cumExecQty}:${o.updatedTime}`)
+      .sort()
+      .join('|');
+  }
+}
