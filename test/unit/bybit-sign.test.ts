@@ -35,3 +35,19 @@ describe('bybit signing', () => {
     assert.equal(new URLSearchParams(q).get('cursor'), cursor);
   });
 });
+
+describe('bybit signing cross-checked with the official SDK (bybit-api, devDependency)', () => {
+  it('builds the same query string and the same signature', async () => {
+    const { serializeParams } = (await import('bybit-api/lib/util/requestUtils.js')) as {
+      serializeParams: (p: object, strict: boolean, sort: boolean, encode: boolean) => string;
+    };
+    const { signMessage } = (await import('bybit-api/lib/util/webCryptoAPI.js')) as {
+      signMessage: (m: string, s: string, method: 'hex', algo: 'SHA-256') => Promise<string>;
+    };
+    const params = { category: 'linear', settleCoin: 'USDT', limit: 50, cursor: 'page_args%3Dfd43%26symbol%3D6%26' };
+    const ours = buildQuery(params);
+    assert.equal(ours, serializeParams(params, true, false, true));
+    const text = restSignText({ timestamp, apiKey, recvWindow, payload: ours });
+    assert.equal(signRest(secret, { timestamp, apiKey, recvWindow, payload: ours }), await signMessage(text, secret, 'hex', 'SHA-256'));
+  });
+});
