@@ -1,0 +1,170 @@
+import type { Knex } from '@mikro-orm/knex';
+import type { ExchangeName, ExecutionReport } from '../../domain/types.js';
+import type { StoredExecution, UpsertCounts } from '../types.js';
+import { copyField, copyIntoTemp } from './copy.js';
+import { chunks, run, type Db } from './query.js';
+
+/**
+ * Inserts executions (fills and non-fill exec types alike; `exec_type` tells them apart) with
+ * `ON CONFLICT DO NOTHING`: an execution never changes once reported (DESIGN invariant 1), so a
+ * replayed page inserts nothing and counts as `unchanged`.
+ *
+ * Batched statement, both databases, one per chunk of EXECUTIONS_CHUNK rows:
+ *   ?1 exchange (text), ?2 account_id (text),
+ *   ?3 rows: a JSON array of objects {i exec_id, o order_id, l order_link_id, r robot_id,
+ *      s symbol, d side, p price, q qty, v value, f fee, c fee_currency, m is_maker,
+ *      x exec_type, t exec_time, w raw}; decimals travel as JSON strings, so numeric is exact.
+ *   returns exec_id of every row inserted now.
+ * Why JSON and not `unnest(?::text[], …)`: measured on 2 cores with 100k rows, node-postgres
+ * spends ~550 ms escaping 15 array literals against ~120 ms for one JSON.stringify, and the
+ * server unpacks both at the same speed: 63-65k rows/s against 44-48k on PostgreSQL,
+ * 31-33k against 25-31k on PGlite.
+ *
+ * COPY statement (PostgreSQL, batches of COPY_MIN_ROWS or more): the same rows COPYed into a
+ * session temp table, then one INSERT … SELECT … ON CONFLICT DO NOTHING.
+ *
+ * Only the ids come back: the stored rows are the input rows.
+ */
+const JSON_SQL = `
+insert into executions as e (exchange, account_id, exec_id, order_id, order_link_id, robot_id,
+  symbol, side, price, qty, value, fee, fee_currency, is_maker, exec_type, exec_time, raw)
+select ?, ?, t.i, t.o, t.l, t.r, t.s, t.d, t.p, t.q, t.v, t.f, t.c, t.m, t.x, t.t, t.w
+from json_to_recordset(?::json) as t(i text, o text, l text, r text, s text, d text,
+  p numeric, q numeric, v numeric, f numeric, c text, m boolean, x text, t bigint, w jsonb)
+on conflict (exchange, account_id, exec_id) do nothing
+returning e.exec_id`;
+
+const TEMP = 'robosync_executions_in';
+const TEMP_DDL = `create temp table if not exists ${TEMP} (exec_id text, order_id text, order_link_id text,
+  robot_id text, symbol text, side text, price numeric, qty numeric, value numeric, fee numeric,
+  fee_currency text, is_maker boolean, exec_type text, exec_time bigint, raw jsonb) on commit delete rows`;
+
+const COPY_INSERT_SQL = `
+insert into executions as e (exchange, account_id, exec_id, order_id, order_link_id, robot_id,
+  symbol, side, price, qty, value, fee, fee_currency, is_maker, exec_type, exec_time, raw)
+select ?, ?, exec_id, order_id, order_link_id, robot_id, symbol, side, price, qty, value, fee,
+  fee_currency, is_maker, exec_type, exec_time, raw
+from ${TEMP}
+on conflict (exchange, account_id, exec_id) do nothing
+returning e.exec_id`;
+
+export const EXECUTIONS_CHUNK = 5_000;
+/** Below this, the COPY path's four round trips cost more than they save. */
+export const COPY_MIN_ROWS = 2_000;
+
+export interface ExecutionInput {
+  report: ExecutionReport;
+  robotId: string | null;
+}
+
+export interface ExecutionWriteOptions {
+  /** PostgreSQL inside a transaction: allow the COPY path for large batches */
+  copy?: boolean;
+  chunkSize?: number;
+}
+
+export function toStoredExecution(exchange: ExchangeName, accountId: string, x: ExecutionInput): StoredExecution {
+  const r = x.report;
+  return {
+    exchange,
+    accountId,
+    execId: r.execId,
+    orderId: r.orderId,
+    orderLinkId: r.orderLinkId,
+    robotId: x.robotId,
+    symbol: r.symbol,
+    side: r.side,
+    price: r.price,
+    qty: r.qty,
+    value: r.value,
+    fee: r.fee,
+    feeCurrency: r.feeCurrency,
+    isMaker: r.isMaker,
+    execType: r.execType,
+    execTime: r.execTime,
+  };
+}
+
+/** First occurrence of each exec_id wins (a page boundary can repeat a row). */
+export function dedupeExecutions(items: readonly ExecutionInput[]): ExecutionInput[] {
+  const seen = new Set<string>();
+  const out: ExecutionInput[] = [];
+  for (const x of items) {
+    if (seen.has(x.report.execId)) continue;
+    seen.add(x.report.execId);
+    out.push(x);
+  }
+  return out;
+}
+
+export function executionsJson(items: readonly ExecutionInput[]): string {
+  return JSON.stringify(
+    items.map(({ report: r, robotId }) => ({
+      i: r.execId,
+      o: r.orderId,
+      l: r.orderLinkId,
+      r: robotId,
+      s: r.symbol,
+      d: r.side,
+      p: r.price,
+      q: r.qty,
+      v: r.value,
+      f: r.fee,
+      c: r.feeCurrency,
+      m: r.isMaker,
+      x: r.execType,
+      t: r.execTime,
+      w: r.raw ?? null,
+    })),
+  );
+}
+
+function copyLine({ report: r, robotId }: ExecutionInput): string {
+  return (
+    [
+      r.execId,
+      r.orderId,
+      r.orderLinkId,
+      robotId,
+      r.symbol,
+      r.side,
+      r.price,
+      r.qty,
+      r.value,
+      r.fee,
+      r.feeCurrency,
+      r.isMaker,
+      r.execType,
+      r.execTime,
+      r.raw === undefined || r.raw === null ? null : JSON.stringify(r.raw),
+    ]
+      .map(copyField)
+      .join('\t') + '\n'
+  );
+}
+
+async function insertedIds(db: Db, exchange: ExchangeName, accountId: string, items: ExecutionInput[], opts: ExecutionWriteOptions): Promise<Set<string>> {
+  const ids = new Set<string>();
+  if (opts.copy && items.length >= COPY_MIN_ROWS) {
+    await copyIntoTemp(db as Knex.Transaction, TEMP_DDL, TEMP, items, copyLine);
+    for (const r of await run<{ exec_id: string }>(db, COPY_INSERT_SQL, [exchange, accountId])) ids.add(r.exec_id);
+    return ids;
+  }
+  for (const chunk of chunks(items, opts.chunkSize ?? EXECUTIONS_CHUNK)) {
+    for (const r of await run<{ exec_id: string }>(db, JSON_SQL, [exchange, accountId, executionsJson(chunk)])) ids.add(r.exec_id);
+  }
+  return ids;
+}
+
+export async function upsertExecutions(
+  db: Db,
+  exchange: ExchangeName,
+  accountId: string,
+  items: readonly ExecutionInput[],
+  opts: ExecutionWriteOptions = {},
+): Promise<UpsertCounts & { insertedRows: StoredExecution[] }> {
+  const unique = dedupeExecutions(items);
+  const ids = unique.length ? await insertedIds(db, exchange, accountId, unique, opts) : new Set<string>();
+  const insertedRows = unique.filter((x) => ids.has(x.report.execId)).map((x) => toStoredExecution(exchange, accountId, x));
+  return { inserted: insertedRows.length, updated: 0, unchanged: items.length - insertedRows.length, insertedRows };
+}
