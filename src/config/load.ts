@@ -15,8 +15,8 @@ export interface ResolvedConfig extends Omit<ParsedConfig, 'database'> {
 }
 
 export interface LoadOptions {
-  /** YAML (or JSON) file; falls back to ROBOSYNC_CONFIG */
-  file?: string;
+  /** YAML (or JSON) file; undefined falls back to ROBOSYNC_CONFIG, null means none */
+  file?: string | null;
   /** a config object instead of (or merged over) the file */
   config?: ConfigInput | Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
@@ -35,7 +35,7 @@ const DB_ENV: Array<[string, string[], 'string' | 'int']> = [
 
 export function loadConfig(opts: LoadOptions = {}): ResolvedConfig {
   const env = opts.env ?? process.env;
-  const file = opts.file ?? env.ROBOSYNC_CONFIG ?? null;
+  const file = opts.file === undefined ? (env.ROBOSYNC_CONFIG ?? null) : opts.file;
   let raw: Record<string, unknown> = {};
   if (file) raw = readConfigFile(file);
   if (opts.config) raw = deepMerge(raw, opts.config as Record<string, unknown>);

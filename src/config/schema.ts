@@ -126,8 +126,6 @@ export const configSchema = z
       .object({
         /** fraction of each exchange budget robosync may use (leave room for the robots' own trading) */
         share: num(0.05, 1).default(0.8),
-        /** share budgets across processes through Bottleneck's Redis datastore */
-        redisUrl: str('a redis:// URL').optional(),
       })
       .strict()
       .default({ share: 0.8 }),

@@ -1,6 +1,5 @@
-import Bottleneck from 'bottleneck';
 import type { BudgetFeedback, BudgetSpec, RequestGate } from '../exchanges/adapter.js';
-import { type Priority, limiterPriority } from '../domain/priority.js';
+import type { Priority } from '../domain/priority.js';
 import {
   AuthError,
   ConfigError,
@@ -11,8 +10,9 @@ import {
   RateLimitedError,
 } from '../errors.js';
 import type { ExchangeName } from '../domain/types.js';
-import { type Clock, sleep, systemClock } from '../util/clock.js';
-import { Bucket } from './bucket.js';
+import { type Clock, systemClock } from '../util/clock.js';
+import { Lane } from './lane.js';
+import { SlidingWindow } from './window.js';
 
 export type CallOutcome = 'ok' | 'rate_limited' | 'ip_banned' | 'auth' | 'unavailable' | 'rejected' | 'error';
 
@@ -26,8 +26,6 @@ export interface BudgetRegistryOptions {
   clock?: Clock;
   /** fraction of each exchange budget robosync may use */
   share?: number;
-  /** share budgets across processes (Bottleneck's Redis datastore) */
-  redisUrl?: string;
   observer?: GateObserver;
   /** how often a call answered "too many visits" is retried after the pause */
   maxRateLimitRetries?: number;
@@ -42,18 +40,30 @@ export function outcomeOf(err: unknown): CallOutcome {
   return 'error';
 }
 
+interface Bound {
+  window: SlidingWindow;
+  weight: number;
+  scope: 'account' | 'ip';
+  name: string;
+}
+
 /**
- * Owns every budget bucket: per account (UID) per endpoint and per egress IP, per exchange.
- * Buckets are created lazily (a thousand idle accounts cost nothing). A call waits in every
- * bucket its endpoint weighs on, account first, then IP; priorities order the waiting jobs.
+ * Owns every budget: per account (UID) per endpoint and per egress IP, per exchange. A call
+ * claims all budgets its endpoint weighs on in one instant (see Lane), so no sliding window of
+ * any budget is ever exceeded, whatever mix of accounts and endpoints runs.
+ *
+ * Why not Bottleneck, as first planned: measured here, Bottleneck spends ~250-300 µs of CPU per
+ * job (403 jobs/s on one limiter), chaining an account limiter to an IP limiter lets calls
+ * bunch up between the two stages, and its reservoirs are fixed windows (weighted WEEX budgets
+ * could spend twice their limit across a window edge). This costs a few µs per call and is exact.
  */
 export class BudgetRegistry {
-  readonly #buckets = new Map<string, Bucket>();
+  readonly #windows = new Map<string, SlidingWindow>();
+  readonly #lanes = new Map<string, Lane>();
   readonly #clock: Clock;
   readonly #share: number;
   readonly #observer: GateObserver;
   readonly #maxRetries: number;
-  readonly #connection?: Bottleneck.IORedisConnection;
   #stopped = false;
 
   constructor(opts: BudgetRegistryOptions = {}) {
@@ -61,79 +71,73 @@ export class BudgetRegistry {
     this.#share = opts.share ?? 1;
     this.#observer = opts.observer ?? {};
     this.#maxRetries = opts.maxRateLimitRetries ?? 3;
-    if (opts.redisUrl) {
-      this.#connection = new Bottleneck.IORedisConnection({ clientOptions: redisOptions(opts.redisUrl) });
-      this.#connection.on('error', () => undefined);
-    }
   }
 
   /** A RequestGate for one account; `ip` names the egress IP whose budget it shares. */
   gate(exchange: ExchangeName, accountId: string, ip: string, spec: BudgetSpec, overrides: Record<string, { limit: number; windowMs: number }> = {}): RequestGate {
     const resolved = resolveSpec(spec, overrides);
-    const bucketsOf = new Map<string, { bucket: Bucket; weight: number; scope: 'account' | 'ip'; name: string }[]>();
-    for (const [endpoint, weights] of Object.entries(resolved.endpoints)) {
-      const list = Object.entries(weights).map(([name, weight]) => {
-        const def = resolved.buckets[name];
-        if (!def) throw new ConfigError(`budget of ${exchange} endpoint ${endpoint}: unknown bucket ${name}`);
-        const key = def.scope === 'ip' ? `${exchange}:ip:${ip}:${name}` : `${exchange}:acct:${accountId}:${name}`;
-        const maxWeight = Math.max(...Object.values(resolved.endpoints).map((w) => w[name] ?? 0));
-        return { bucket: this.#bucket(key, Math.max(1, Math.floor(def.limit * this.#share)), def.windowMs, maxWeight), weight, scope: def.scope, name };
-      });
-      // account buckets first, the shared IP bucket last (closest to the wire)
-      list.sort((a, b) => (a.scope === b.scope ? 0 : a.scope === 'account' ? -1 : 1));
-      bucketsOf.set(endpoint, list);
+    const laneKey = `${exchange}:ip:${ip}`;
+    let lane = this.#lanes.get(laneKey);
+    if (!lane) {
+      lane = new Lane(this.#clock);
+      this.#lanes.set(laneKey, lane);
     }
-    const find = (endpoint: string) => {
-      const list = bucketsOf.get(endpoint);
-      if (!list) throw new ConfigError(`budget of ${exchange}: no budget declared for endpoint ${endpoint}`);
-      return list;
-    };
+    const boundOf = new Map<string, Bound[]>();
+    for (const [endpoint, weights] of Object.entries(resolved.endpoints)) {
+      const list = Object.entries(weights).map(([name, weight]): Bound => {
+        const def = resolved.buckets[name];
+        if (!def) throw new ConfigError(`budget of ${exchange} endpoint ${endpoint}: expected one of the buckets ${Object.keys(resolved.buckets).join(', ')}, received ${JSON.stringify(name)}`);
+        const limit = Math.max(1, Math.floor(def.limit * this.#share));
+        if (!Number.isInteger(weight) || weight < 1 || weight > limit) {
+          // A claim heavier than its budget could never be granted: it would wait forever.
+          throw new ConfigError(`budget ${name} of ${exchange} endpoint ${endpoint}: expected a weight between 1 and ${limit}, received ${weight}`);
+        }
+        const key = def.scope === 'ip' ? `${laneKey}:${name}` : `${exchange}:acct:${accountId}:${name}`;
+        let window = this.#windows.get(key);
+        if (!window) {
+          window = new SlidingWindow(key, limit, def.windowMs);
+          this.#windows.set(key, window);
+        }
+        return { window, weight, scope: def.scope, name };
+      });
+      boundOf.set(endpoint, list);
+    }
+    const theLane = lane;
 
     const schedule = async <T>(call: { endpoint: string; priority: Priority; signal?: AbortSignal }, fn: () => Promise<T>): Promise<T> => {
-      const list = find(call.endpoint);
+      const list = boundOf.get(call.endpoint);
+      if (!list) throw new ConfigError(`budget of ${exchange}: expected a declared endpoint, received ${JSON.stringify(call.endpoint)}`);
+      const claim = { windows: list.map((b) => b.window), weights: list.map((b) => b.weight) };
       for (let attempt = 0; ; attempt++) {
-        if (this.#stopped) throw new EngineStoppedError('budget registry stopped');
+        if (this.#stopped) throw new EngineStoppedError('budgets stopped');
         const now = this.#clock.now();
-        const banned = list.find((b) => b.bucket.bannedUntil > now);
+        const banned = list.find((b) => b.window.bannedUntil > now);
         if (banned) {
-          throw new IpBannedError(`${exchange} IP budget ${banned.name} is banned until ${new Date(banned.bucket.bannedUntil).toISOString()}`, banned.bucket.bannedUntil);
+          throw new IpBannedError(`${exchange} IP budget ${banned.name} is banned until ${new Date(banned.window.bannedUntil).toISOString()}`, banned.window.bannedUntil);
         }
-        const pausedUntil = Math.max(...list.map((b) => b.bucket.pausedUntil));
-        if (pausedUntil > now) await sleep(this.#clock, pausedUntil - now, call.signal);
-
-        const enqueuedAt = this.#clock.now();
-        let startedAt = 0;
-        const run = () => {
-          startedAt = this.#clock.now();
-          this.#observer.waited?.({ exchange, endpoint: call.endpoint, priority: call.priority, waitMs: startedAt - enqueuedAt });
-          return fn();
-        };
-        const wrapped = list.reduceRight<() => Promise<T>>(
-          (inner, b) => () => b.bucket.limiter.schedule({ priority: limiterPriority(call.priority), weight: b.bucket.weighted ? b.weight : 1 }, inner),
-          run,
-        );
+        await theLane.acquire(claim, call.priority, call.signal);
+        const startedAt = this.#clock.now();
+        this.#observer.waited?.({ exchange, endpoint: call.endpoint, priority: call.priority, waitMs: startedAt - now });
         try {
-          const result = await wrapped();
+          const result = await fn();
           this.#observer.call?.({ exchange, accountId, endpoint: call.endpoint, outcome: 'ok', durationMs: this.#clock.now() - startedAt });
           return result;
         } catch (err) {
-          const outcome = outcomeOf(err);
-          if (startedAt) this.#observer.call?.({ exchange, accountId, endpoint: call.endpoint, outcome, durationMs: this.#clock.now() - startedAt });
+          this.#observer.call?.({ exchange, accountId, endpoint: call.endpoint, outcome: outcomeOf(err), durationMs: this.#clock.now() - startedAt });
           if (err instanceof IpBannedError) {
-            for (const b of list) if (b.scope === 'ip') b.bucket.bannedUntil = Math.max(b.bucket.bannedUntil, err.resetAt);
-            this.#observer.exhausted?.({ exchange, scope: 'ip', bucket: list.find((b) => b.scope === 'ip')?.name ?? 'ip', until: err.resetAt, reason: err.message });
+            for (const b of list) if (b.scope === 'ip') b.window.bannedUntil = Math.max(b.window.bannedUntil, err.resetAt);
+            this.#observer.exhausted?.({ exchange, scope: 'ip', bucket: list.find((b) => b.scope === 'ip')?.name ?? 'ip', accountId, until: err.resetAt, reason: err.message });
             throw err;
           }
           if (err instanceof RateLimitedError) {
-            const now2 = this.#clock.now();
+            const t = this.#clock.now();
             // The reset time comes from the exchange; clamp it so a bad header cannot stall us for long.
-            const until = Math.min(Math.max(err.resetAt, now2 + 100), now2 + 60_000);
+            const until = Math.min(Math.max(err.resetAt, t + 100), t + 60_000);
             const targets = list.filter((b) => b.scope === err.scope);
-            for (const b of targets.length ? targets : list) b.bucket.pausedUntil = Math.max(b.bucket.pausedUntil, until);
+            for (const b of targets.length ? targets : list) b.window.pausedUntil = Math.max(b.window.pausedUntil, until);
             this.#observer.exhausted?.({ exchange, scope: err.scope, bucket: (targets[0] ?? list[0])!.name, accountId, until, reason: err.message });
             if (attempt < this.#maxRetries) continue;
           }
-          if (err instanceof Bottleneck.BottleneckError) throw new EngineStoppedError('budget registry stopped');
           throw err;
         }
       }
@@ -145,39 +149,37 @@ export class BudgetRegistry {
       const now = this.#clock.now();
       const until = Math.min(info.resetAt, now + 60_000);
       if (until <= now) return;
-      for (const b of bucketsOf.get(endpoint) ?? []) {
-        if (b.scope === 'account') b.bucket.pausedUntil = Math.max(b.bucket.pausedUntil, until);
+      for (const b of boundOf.get(endpoint) ?? []) {
+        if (b.scope === 'account') b.window.pausedUntil = Math.max(b.window.pausedUntil, until);
       }
     };
 
     return { schedule, feedback };
   }
 
-  /** Bucket states for the status API. */
-  snapshot(): { key: string; limit: number; windowMs: number; pausedUntil: number; bannedUntil: number; queued: number }[] {
-    return [...this.#buckets.values()].map((b) => ({
-      key: b.spec.key,
-      limit: b.spec.limit,
-      windowMs: b.spec.windowMs,
-      pausedUntil: b.pausedUntil,
-      bannedUntil: b.bannedUntil,
-      queued: b.limiter.queued(),
+  /** Budget states for the status API. */
+  snapshot(): { key: string; limit: number; windowMs: number; used: number; pausedUntil: number; bannedUntil: number }[] {
+    const now = this.#clock.now();
+    return [...this.#windows.values()].map((w) => ({
+      key: w.key,
+      limit: w.limit,
+      windowMs: w.windowMs,
+      used: w.used(now),
+      pausedUntil: w.pausedUntil,
+      bannedUntil: w.bannedUntil,
     }));
+  }
+
+  /** Calls waiting for budget, over all lanes. */
+  waiting(): number {
+    let n = 0;
+    for (const l of this.#lanes.values()) n += l.size;
+    return n;
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    await Promise.all([...this.#buckets.values()].map((b) => b.stop()));
-    if (this.#connection) await this.#connection.disconnect(false).catch(() => undefined);
-  }
-
-  #bucket(key: string, limit: number, windowMs: number, maxWeight: number): Bucket {
-    let b = this.#buckets.get(key);
-    if (!b) {
-      b = new Bucket({ key, limit, windowMs, maxWeight }, { connection: this.#connection });
-      this.#buckets.set(key, b);
-    }
-    return b;
+    for (const l of this.#lanes.values()) l.close(new EngineStoppedError('budgets stopped'));
   }
 }
 
@@ -189,14 +191,4 @@ function resolveSpec(spec: BudgetSpec, overrides: Record<string, { limit: number
     buckets[name] = { ...def, limit: o.limit, windowMs: o.windowMs };
   }
   return { buckets, endpoints: spec.endpoints };
-}
-
-function redisOptions(url: string): Record<string, unknown> {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: u.port ? Number(u.port) : 6379,
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
-  };
 }
