@@ -54,6 +54,9 @@ const CONNECTION_MESSAGES = [
   /client was closed and is not queryable/i,
   /knex: timeout acquiring a connection/i,
   /unable to acquire a connection/i,
+  // ALLOW_CONNECTIONS false / maintenance: SQLSTATE 55000 is too broad to match by code
+  /is not currently accepting connections/i,
+  /connection ended unexpectedly/i,
 ];
 
 /** Bad input caught before it reaches SQL; names the field (DESIGN invariant 9). */
