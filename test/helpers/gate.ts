@@ -1,6 +1,6 @@
 import type { BudgetFeedback, RequestGate } from '../../src/exchanges/adapter.js';
 import type { Priority } from '../../src/domain/priority.js';
-import { ExchangeUnavailableError, RateLimitedError } from '../../src/errors.js';
+import { ExchangeUnavailableError, IpBannedError, RateLimitedError } from '../../src/errors.js';
 
 export interface TestGateOptions {
   /** Retries after a RateLimitedError (default 8). */
@@ -16,7 +16,8 @@ export interface TestGateOptions {
 /**
  * A plain RequestGate for adapter tests (the engine's budgeted gate lives in src/limits). It
  * counts what went through it, and on a rate-limit answer waits until resetAt (capped) and
- * runs the call again, the way the real gate does, so tests can show nothing is lost.
+ * runs the call again, the way the real gate does, so tests can show nothing is lost. IP bans
+ * are passed straight to the caller.
  */
 export class TestGate implements RequestGate {
   /** Calls started per endpoint (retries included). */
@@ -40,7 +41,8 @@ export class TestGate implements RequestGate {
       try {
         return await fn();
       } catch (err) {
-        if (err instanceof RateLimitedError && limited < this.#o.rateLimitRetries) {
+        // An IP ban lasts minutes: the real gate parks the IP; a test wants to see the error.
+        if (err instanceof RateLimitedError && !(err instanceof IpBannedError) && limited < this.#o.rateLimitRetries) {
           limited++;
           this.rateLimited++;
           await delay(Math.min(this.#o.maxWaitMs, Math.max(0, err.resetAt - Date.now())));
