@@ -9,6 +9,7 @@ import type { AdapterFactory, ExchangeAdapter, PrivateStream, RequestGate } from
 import { BadEventError, EngineStoppedError, NotFoundError, RateLimitedError } from './errors.js';
 import { BudgetRegistry } from './limits/gate.js';
 import { Metrics } from './metrics/metrics.js';
+import { LiveStats, type LiveSnapshot } from './metrics/live.js';
 import { Ticker } from './scheduler/ticker.js';
 import { type Job, WorkQueue } from './scheduler/work-queue.js';
 import type { ApplyResult, RobotRow, Store } from './store/types.js';
@@ -140,6 +141,7 @@ export class Engine {
   readonly #ownsStore: boolean;
   readonly #bus: EventBus;
   readonly #metrics: Metrics;
+  readonly #live: LiveStats;
   readonly #budgets: BudgetRegistry;
   readonly #queue: WorkQueue<SyncSummary>;
   readonly #ticker: Ticker;
@@ -162,6 +164,7 @@ export class Engine {
     this.#ownsStore = ownsStore;
     this.#adapters = { ...defaultAdapterFactories(), ...deps.adapters };
     this.#bus = new EventBus(this.logger);
+    this.#live = new LiveStats(this.clock);
     this.#metrics = new Metrics({
       staleness: () => this.#activeStaleness(),
       queueDepth: () => this.#queue.depth().byPriority,
@@ -172,6 +175,7 @@ export class Engine {
       observer: {
         call: (e) => {
           this.#metrics.apiRequests.inc({ exchange: e.exchange, endpoint: e.endpoint, outcome: e.outcome });
+          this.#live.apiCall(e.outcome === 'rate_limited' || e.outcome === 'ip_banned');
           if (e.outcome === 'rate_limited' || e.outcome === 'ip_banned') this.#metrics.rateLimitAnswers.inc({ exchange: e.exchange, scope: e.outcome === 'ip_banned' ? 'ip' : 'account' });
           const acct = this.#accounts.get(e.accountId);
           if (acct) acct.apiCalls++;
@@ -245,7 +249,7 @@ export class Engine {
     if (ref && this.#streamHealthy(acct, now)) {
       const pushedAt = acct.recentPushed.get(ref);
       if (pushedAt !== undefined) {
-        this.#metrics.eventLag.observe(Math.max(0, pushedAt - now) / 1000);
+        this.#observeEventLag(Math.max(0, pushedAt - now));
         return;
       }
       if (!acct.awaitingPush.has(ref)) {
@@ -333,6 +337,32 @@ export class Engine {
       };
     });
     return { state: this.#state, startedAt: this.#startedAt, now, robots, accounts, queue: this.#queue.depth() };
+  }
+
+  /** Rolling numbers of the last minute: lags, API calls/min, syncs/s, plus queue and staleness now. */
+  live(): LiveSnapshot & { queueDepth: number; running: number; stalenessMaxMs: { hot: number; idle: number }; robots: { hot: number; idle: number; paused: number } } {
+    const st = this.#activeStaleness();
+    const d = this.#queue.depth();
+    const max = (tier: 'hot' | 'idle') => st.filter((s) => s.tier === tier).reduce((m, s) => Math.max(m, s.ms), 0);
+    let paused = 0;
+    for (const r of this.#robots.values()) if (r.row.status === 'paused') paused++;
+    return {
+      ...this.#live.snapshot(),
+      queueDepth: Object.values(d.byPriority).reduce((a, b) => a + b, 0),
+      running: d.running,
+      stalenessMaxMs: { hot: max('hot'), idle: max('idle') },
+      robots: { hot: st.filter((s) => s.tier === 'hot').length, idle: st.filter((s) => s.tier === 'idle').length, paused },
+    };
+  }
+
+  #observeEventLag(ms: number): void {
+    this.#metrics.eventLag.observe(ms / 1000);
+    this.#live.eventLag(ms);
+  }
+
+  #observeDetectionLag(kind: 'order' | 'fill', ms: number): void {
+    this.#metrics.detectionLag.observe({ kind }, Math.max(0, ms) / 1000);
+    this.#live.detectionLag(Math.max(0, ms));
   }
 
   /** Prometheus text of this engine's registry. */
@@ -505,7 +535,8 @@ export class Engine {
       acct.failures = 0;
       if (r.apply) this.#publish(acct, r.apply);
       this.#updateTiers(acct, r.openByRobot, r.nonZeroSymbols);
-      for (const at of job.emittedAts) this.#metrics.eventLag.observe(Math.max(0, r.committedAt - at) / 1000);
+      for (const at of job.emittedAts) this.#observeEventLag(Math.max(0, r.committedAt - at));
+      this.#live.sync(true);
       this.#metrics.syncDuration.observe({ reason: job.priority }, (finishedAt - startedAt) / 1000);
       this.#ticker.done(job.key, { ok: true, startedAt: r.snapshotAt });
       this.#track(acct);
@@ -530,6 +561,7 @@ export class Engine {
       acct.lastErrorAt = finishedAt;
       const retryInMs = this.#backoff(acct.failures, err, finishedAt);
       this.#metrics.syncFailures.inc({ reason: job.priority });
+      this.#live.sync(false);
       this.#ticker.done(job.key, { ok: false, startedAt, retryInMs });
       if (!(err instanceof EngineStoppedError)) this.logger.warn('sync failed', { account: accountId, error: message, retryInMs, failures: acct.failures });
       const summary: SyncSummary = { ...base, mode: 'full', ok: false, startedAt, finishedAt, apiCalls: acct.apiCalls - callsBefore, error: message };
@@ -552,12 +584,12 @@ export class Engine {
     const since = this.#startedAt ?? 0;
     for (const c of apply.orders.changes) {
       this.#bus.safeEmit('order.changed', { robotId: c.after.robotId, accountId: acct.config.id, exchange: acct.exchange, before: c.before, after: c.after, committedAt });
-      if (c.after.updatedTime >= since) this.#metrics.detectionLag.observe({ kind: 'order' }, Math.max(0, committedAt - c.after.updatedTime) / 1000);
+      if (c.after.updatedTime >= since) this.#observeDetectionLag('order', committedAt - c.after.updatedTime);
     }
     for (const e of apply.executions.insertedRows) {
       if (!isFill(e.execType)) continue;
       this.#bus.safeEmit('fill.received', { robotId: e.robotId, accountId: acct.config.id, exchange: acct.exchange, execution: e, committedAt });
-      if (e.execTime >= since) this.#metrics.detectionLag.observe({ kind: 'fill' }, Math.max(0, committedAt - e.execTime) / 1000);
+      if (e.execTime >= since) this.#observeDetectionLag('fill', committedAt - e.execTime);
     }
     const attribution = acct.syncer.attribution();
     for (const c of apply.positions.changes) {
@@ -641,7 +673,7 @@ export class Engine {
       if (waiting) {
         this.clock.clearTimeout(waiting.fallback);
         acct.awaitingPush.delete(ref);
-        this.#metrics.eventLag.observe(Math.max(0, committedAt - waiting.emittedAt) / 1000);
+        this.#observeEventLag(Math.max(0, committedAt - waiting.emittedAt));
       }
       if (acct.recentPushed.size >= RECENT_PUSH_MAX) acct.recentPushed.delete(acct.recentPushed.keys().next().value!);
       acct.recentPushed.set(ref, committedAt);

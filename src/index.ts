@@ -3,6 +3,7 @@
  */
 export { createEngine, Engine } from './engine.js';
 export type { EngineDeps, EngineInput, EngineStatus, RobotStatus, AccountStatus, SyncTarget, SyncAllSummary } from './engine.js';
+export type { LiveSnapshot } from './metrics/live.js';
 export { loadConfig } from './config/load.js';
 export type { ResolvedConfig, LoadOptions } from './config/load.js';
 export type { ConfigInput } from './config/schema.js';
