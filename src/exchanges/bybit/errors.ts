@@ -84,10 +84,11 @@ function clockSkewMessage(retMsg: string): string {
   const req = /req_timestamp\[(\d+)\]/.exec(retMsg)?.[1];
   const srv = /server_timestamp\[(\d+)\]/.exec(retMsg)?.[1];
   const recv = /recv_window\[(\d+)\]/.exec(retMsg)?.[1];
-  const base = 'bybit retCode 10002: request timestamp outside the server window; the local clock is probably skewed';
-  if (!req || !srv) return `${base} (sync the system clock)`;
+  const base = "bybit retCode 10002: request timestamp outside the server's window";
+  if (!req || !srv) return `${base}; the local clock is probably skewed (sync the system clock)`;
   const skew = Number(req) - Number(srv);
-  return `${base}: local clock ${skew >= 0 ? 'ahead of' : 'behind'} the server by ${Math.abs(skew)} ms${recv ? `, recv_window ${recv} ms` : ''} (sync the system clock)`;
+  const window = recv ? ` (recv_window ${recv} ms)` : '';
+  return `${base}: local clock ${skew >= 0 ? 'ahead of' : 'behind'} the server by ${Math.abs(skew)} ms${window}; sync the system clock`;
 }
 
 function envelopeOf(body: unknown): Envelope | null {
