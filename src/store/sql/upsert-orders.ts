@@ -1,6 +1,7 @@
 import { compareProgress, statusRank } from '../../domain/order-status.js';
 import type { ExchangeName, OrderReport } from '../../domain/types.js';
 import type { OrderChange, StoredOrder, UpsertCounts } from '../types.js';
+import { LOCK_CLASS, lockKeys } from './key-locks.js';
 import { chunks, run, type Db } from './query.js';
 import { ORDER_COLUMNS, orderFromRow, qualified, type Row } from './rows.js';
 
@@ -12,10 +13,12 @@ import { ORDER_COLUMNS, orderFromRow, qualified, type Row } from './rows.js';
  * rank and time and more filled) — the same order as compareProgress in domain/order-status.ts.
  * Stale reports and identical replays change nothing and count as `unchanged`.
  *
- * Two statements per chunk, inside the caller's transaction:
+ * Inside the caller's transaction: first advisory locks on every order key of the batch
+ * (sql/key-locks.ts: concurrent batches on the same orders queue instead of deadlocking), then
+ * two statements per chunk:
  *
- * LOCK_SQL — the pre-images, locked in key order (concurrent batches on the same keys queue
- * instead of deadlocking; under READ COMMITTED a locked row is its latest committed version).
+ * LOCK_SQL — the pre-images, row-locked (under READ COMMITTED a locked row is its latest
+ * committed version, so `before` is exactly what the upsert compares against).
  *   ?1 exchange, ?2 account_id, ?3 order ids (text[])
  *
  * UPSERT_SQL — one INSERT … ON CONFLICT DO UPDATE … WHERE for the whole chunk.
@@ -26,8 +29,6 @@ import { ORDER_COLUMNS, orderFromRow, qualified, type Row } from './rows.js';
  *      sorted by order_id
  *   returns the rows written now, with `inserted` true for new keys (xmax = 0 on a fresh row).
  *
- * A row another transaction inserts between the two statements is reported as updated with
- * `before: null` (its pre-image was not visible to LOCK_SQL); counts stay exact.
  * Ownership: a report without robot or link id never erases a stored one.
  */
 const LOCK_SQL = `
@@ -124,7 +125,13 @@ export async function upsertOrders(
 ): Promise<UpsertCounts & { changes: OrderChange[] }> {
   const changes: OrderChange[] = [];
   let inserted = 0;
-  for (const chunk of chunks(latestPerOrder(items), ORDERS_CHUNK)) {
+  const latest = latestPerOrder(items);
+  await lockKeys(
+    db,
+    LOCK_CLASS.orders,
+    latest.map((x) => `${exchange}\u001f${accountId}\u001f${x.report.orderId}`),
+  );
+  for (const chunk of chunks(latest, ORDERS_CHUNK)) {
     const ids = chunk.map((x) => x.report.orderId);
     const before = new Map<string, StoredOrder>();
     for (const row of await run<Row>(db, LOCK_SQL, [exchange, accountId, ids])) {

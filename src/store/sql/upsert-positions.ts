@@ -1,5 +1,6 @@
 import type { ExchangeName, PositionReport } from '../../domain/types.js';
 import type { PositionChange, StoredPosition, UpsertCounts } from '../types.js';
+import { LOCK_CLASS, lockKeys } from './key-locks.js';
 import { chunks, run, type Db } from './query.js';
 import { POSITION_COLUMNS, positionFromRow, qualifiedPositionColumns, type Row } from './rows.js';
 
@@ -12,7 +13,8 @@ import { POSITION_COLUMNS, positionFromRow, qualifiedPositionColumns, type Row }
  *   different: side, size, avg_price, unrealised_pnl, realised_pnl, updated_time or seq differ
  *              (numerically: '1.50' equals '1.5'); an identical replay writes nothing.
  *
- * LOCK_SQL — pre-images, locked in key order.
+ * Advisory locks on every key of the batch first (sql/key-locks.ts), then per chunk:
+ * LOCK_SQL — pre-images, row-locked.
  *   ?1 exchange, ?2 account_id, ?3 symbols (text[]), ?4 position_idx values (smallint[])
  * UPSERT_SQL
  *   ?1 exchange, ?2 account_id, ?3 synced_at (ms),
@@ -97,7 +99,13 @@ export async function upsertPositions(
 ): Promise<UpsertCounts & { changes: PositionChange[] }> {
   const changes: PositionChange[] = [];
   let inserted = 0;
-  for (const chunk of chunks(latestPerPosition(items), POSITIONS_CHUNK)) {
+  const latest = latestPerPosition(items);
+  await lockKeys(
+    db,
+    LOCK_CLASS.positions,
+    latest.map((r) => `${exchange}\u001f${accountId}\u001f${keyOf(r)}`),
+  );
+  for (const chunk of chunks(latest, POSITIONS_CHUNK)) {
     const before = new Map<string, StoredPosition>();
     const locked = await run<Row>(db, LOCK_SQL, [exchange, accountId, chunk.map((r) => r.symbol), chunk.map((r) => r.positionIdx)]);
     for (const row of locked) {
