@@ -129,6 +129,16 @@ function commonOptions(logger: Logger): Partial<Options> {
   };
 }
 
+/** knex prints pool warnings ("Connection Error: …" when a backend dies) to the console by default. */
+function knexLog(logger: Logger) {
+  return {
+    warn: (m: unknown) => logger.warn(String(m), { component: 'knex' }),
+    error: (m: unknown) => logger.error(String(m), { component: 'knex' }),
+    deprecate: (m: unknown) => logger.debug(String(m), { component: 'knex' }),
+    debug: (m: unknown) => logger.debug(String(m), { component: 'knex' }),
+  };
+}
+
 export async function openOrm(config: DatabaseConfig, logger: Logger): Promise<OrmHandle> {
   if (config.kind === 'pglite') {
     const pglite = new PGlite(config.dataDir);
@@ -143,6 +153,7 @@ export async function openOrm(config: DatabaseConfig, logger: Logger): Promise<O
         pool: { min: 1, max: 1 },
         driverOptions: {
           acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS.pglite,
+          log: knexLog(logger),
           connection: { pglite: () => pglite },
         },
       } as Options);
@@ -166,6 +177,7 @@ export async function openOrm(config: DatabaseConfig, logger: Logger): Promise<O
     pool: { min: 0, max: config.poolSize, idleTimeoutMillis: 30_000 },
     driverOptions: {
       acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS.postgresql,
+      log: knexLog(logger),
       connection: { ...rest, keepAlive: true },
     },
   } as Options);

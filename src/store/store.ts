@@ -38,6 +38,27 @@ export interface CreateStoreOptions {
   now?: () => number;
 }
 
+/**
+ * What tests and the ingest benchmark reach below the Store interface: the ORM (schema diff,
+ * the one-row ORM path) and raw SQL through the store's own serialization. Not exported from
+ * src/store/index.ts.
+ */
+export interface StoreInternals {
+  orm: OrmHandle['orm'];
+  knex: Knex;
+  query<T = Record<string, unknown>>(sql: string, bindings?: readonly unknown[]): Promise<T[]>;
+  /** runs fn alone on PGlite (the mutex), directly on PostgreSQL */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+const internals = new WeakMap<Store, StoreInternals>();
+
+export function storeInternals(store: Store): StoreInternals {
+  const i = internals.get(store);
+  if (!i) throw new TypeError('storeInternals: not a store made by createStore');
+  return i;
+}
+
 /** Serialization failures and deadlocks are retried in-store this many times in all. */
 const MAX_TX_ATTEMPTS = 4;
 
@@ -58,6 +79,12 @@ class SqlStore implements Store {
     this.#serial = h.kind === 'pglite' ? new Mutex() : passThrough;
     this.#log = log;
     this.#now = now;
+    internals.set(this, {
+      orm: h.orm,
+      knex: this.#knex,
+      query: (sql, bindings) => this.#op('query', () => run(this.#knex, sql, bindings)),
+      exclusive: (fn) => this.#op('exclusive', fn),
+    });
   }
 
   #op<T>(name: string, fn: () => Promise<T>): Promise<T> {
