@@ -10,8 +10,9 @@ import { ScenarioRunner } from './core/scenario.js';
 import { AdminApi } from './admin.js';
 import { BybitFront } from './bybit/front.js';
 import { BybitPrivateStream, PRIVATE_PATH } from './bybit/ws.js';
+import { WeexFront } from './weex/front.js';
 import type { ExchangeFront } from './front.js';
-import { DEFAULT_FAULTS, SimulatorConfigError, resolveFaults, resolveOptions, type ResolvedOptions } from './options.js';
+import { DEFAULT_FAULTS, resolveFaults, resolveOptions, type ResolvedOptions } from './options.js';
 import { SimHttpServer } from './server.js';
 import { StatsCollector } from './stats.js';
 import type {
@@ -52,7 +53,6 @@ class Simulator implements SimulatorHandle {
 
   constructor(o: ResolvedOptions) {
     this.#o = o;
-    if (o.exchange === 'weex') throw new SimulatorConfigError('exchange: "weex" front is not built yet');
     this.exchange = o.exchange;
     const creds = makeAccounts(o.seed, o.exchange, o.accounts);
     for (const c of creds) {
@@ -61,9 +61,9 @@ class Simulator implements SimulatorHandle {
     }
     this.#faults = new FaultInjector(o.faults, o.seed);
     const now = () => o.now() + this.#faults.config.clockSkewMs;
-    this.#engine = new Engine({ seed: o.seed, idFormat: (o.exchange as string) === 'weex' ? 'int64' : 'uuid', symbols: o.symbols, accounts: creds, behaviour: o.behaviour, now });
+    this.#engine = new Engine({ seed: o.seed, idFormat: o.exchange === 'weex' ? 'int64' : 'uuid', symbols: o.symbols, accounts: creds, behaviour: o.behaviour, now });
     const deps = { engine: this.#engine, faults: this.#faults, limits: o.limits, behaviour: o.behaviour, now, logger: o.logger };
-    this.#front = new BybitFront(deps);
+    this.#front = o.exchange === 'weex' ? new WeexFront(deps) : new BybitFront(deps);
     if (o.exchange === 'bybit') this.#stream = new BybitPrivateStream(deps);
     this.accounts = creds.map((c) => ({ id: c.id, uid: c.uid, apiKey: c.apiKey, apiSecret: c.apiSecret, ...(c.passphrase ? { passphrase: c.passphrase } : {}) }));
     this.symbols = o.symbols.map((s) => this.#front.exchangeSymbol(s));

@@ -124,7 +124,7 @@ export async function startTestSim(opts: SimulatorOptions = {}): Promise<Simulat
     seed: 7,
     priceTickMs: 3_600_000,
     ...opts,
-    limits: { uidReadPerSec: 100_000, uidWritePerSec: 100_000, ipLimit: 1_000_000, ...opts.limits },
+    limits: { uidReadPerSec: 100_000, uidWritePerSec: 100_000, ipLimit: 1_000_000, weexIpWeight: 10_000_000, weexUidWeight: 10_000_000, weexOrderPerSec: 100_000, ...opts.limits },
     behaviour: { partialFillRate: 0, ...opts.behaviour },
   });
 }

@@ -1,6 +1,7 @@
 import { SortedLog } from './sorted-log.js';
 import type { SimClosedPnl, SimExecution, SimOrder, SimPosition } from './records.js';
 import { ZERO } from './decimal.js';
+import { emptyTotals } from './position-math.js';
 
 export interface AccountCredentials {
   id: string;
@@ -68,6 +69,9 @@ export class AccountState {
       p = {
         accountId: this.id,
         symbol,
+        posId: '',
+        totals: emptyTotals(),
+        openSeq: -1,
         size: ZERO,
         avgPrice: ZERO,
         openFee: ZERO,

@@ -77,6 +77,7 @@ export class Engine {
   readonly #openPositions = new Set<SimPosition>();
   readonly #orderIds: IdGenerator;
   readonly #execIds: IdGenerator;
+  readonly #positionIds: IdGenerator;
   readonly #rng: Rng;
   readonly #opts: EngineOptions;
   #n = 0;
@@ -91,6 +92,7 @@ export class Engine {
     this.journal = new Journal(opts.behaviour.journalMax);
     this.#orderIds = new IdGenerator(opts.seed, opts.idFormat, 'order');
     this.#execIds = new IdGenerator(opts.seed, opts.idFormat, 'exec');
+    this.#positionIds = new IdGenerator(opts.seed, 'int64', 'position');
     this.#rng = new Rng(opts.seed, 'fills');
     const start = opts.now();
     // seq is a JSON int64 on Bybit; ms*1000 keeps it increasing across restarts and < 2^53.
@@ -325,6 +327,12 @@ export class Engine {
     const wasOpen = !pos.size.isZero();
     const effect = applyFill(pos, o.side, qty, price, fee, at);
     pos.seq = seq;
+    // A new holding (from flat, or a flip through zero) gets a new position id.
+    const flipped = effect.closedQty.gt(0) && effect.closedQty.lt(qty);
+    if ((!wasOpen || flipped) && !pos.size.isZero()) {
+      pos.posId = this.#positionIds.next();
+      pos.openSeq = seq;
+    }
     this.#trackPosition(pos, wasOpen);
     o.cumExecQty = o.cumExecQty.plus(qty);
     o.cumExecValue = o.cumExecValue.plus(value);
@@ -529,6 +537,7 @@ export class Engine {
       const fee = value.times(rate).times(p.size.isPositive() ? 1 : -1).toDecimalPlaces(8);
       p.cumRealisedPnl = p.cumRealisedPnl.minus(fee);
       p.curRealisedPnl = p.curRealisedPnl.minus(fee);
+      p.totals.fundingFee = p.totals.fundingFee.plus(fee);
       const seq = this.#nextSeq(p.symbol);
       p.seq = seq;
       p.updatedTime = at;

@@ -4,7 +4,7 @@ import { fundingRateAt, snapToTick, type Engine } from './engine.js';
 import { CoreError } from './errors.js';
 import { roundToTick } from './market.js';
 import { fmtPrice } from './instruments.js';
-import { applyFill } from './position-math.js';
+import { applyFill, emptyTotals } from './position-math.js';
 import type { Side, SimClosedPnl, SimExecution, SimOrder, SimPosition } from './records.js';
 import { Rng } from './rng.js';
 import type { HistoryRequest, HistoryResult } from '../types.js';
@@ -55,7 +55,7 @@ export function generateHistory(engine: Engine, q: HistoryRequest, seed: number,
     const lots = rng.int(Math.max(openFills, closeFills, 1), Math.max(openFills, closeFills, 1) * 20);
     const qty = dec(lots).times(inst.qtyStep);
     const pos: SimPosition = {
-      accountId: acct.id, symbol, size: ZERO, avgPrice: ZERO, openFee: ZERO, cumRealisedPnl: ZERO, curRealisedPnl: ZERO,
+      accountId: acct.id, symbol, posId: '', totals: emptyTotals(), openSeq: -1, size: ZERO, avgPrice: ZERO, openFee: ZERO, cumRealisedPnl: ZERO, curRealisedPnl: ZERO,
       leverage: '10', seq: -1, createdTime: t0, updatedTime: t0, openTime: 0, changedAt: t0,
     };
     const seqAt = (t: number) => t * 1000 + (seqCounter++ % 1000);

@@ -1,5 +1,5 @@
 import { ZERO, type Dec } from './decimal.js';
-import type { Side, SimPosition } from './records.js';
+import type { PositionTotals, Side, SimPosition } from './records.js';
 
 export interface FillEffect {
   /** Quantity that reduced an existing position. */
@@ -36,6 +36,10 @@ export function applyFill(p: SimPosition, side: Side, qty: Dec, price: Dec, fee:
     effect.closeFee = fee.times(closed).div(qty);
     p.openFee = p.openFee.minus(effect.openFeeShare);
     p.size = p.size.plus(closed.times(s));
+    const t = p.totals;
+    t.closeSize = t.closeSize.plus(closed);
+    t.closeValue = t.closeValue.plus(price.times(closed));
+    t.closeFee = t.closeFee.plus(effect.closeFee);
     const realised = effect.grossPnl.minus(effect.closeFee);
     p.cumRealisedPnl = p.cumRealisedPnl.plus(realised);
     p.curRealisedPnl = p.curRealisedPnl.plus(realised);
@@ -54,12 +58,16 @@ export function applyFill(p: SimPosition, side: Side, qty: Dec, price: Dec, fee:
       p.openFee = ZERO;
       p.curRealisedPnl = ZERO;
       p.openTime = at;
+      p.totals = emptyTotals();
     } else {
       const a = p.size.abs();
       p.avgPrice = p.avgPrice.times(a).plus(price.times(openQty)).div(a.plus(openQty));
     }
     p.size = p.size.plus(openQty.times(s));
     p.openFee = p.openFee.plus(openFee);
+    p.totals.openSize = p.totals.openSize.plus(openQty);
+    p.totals.openValue = p.totals.openValue.plus(price.times(openQty));
+    p.totals.openFee = p.totals.openFee.plus(openFee);
     p.cumRealisedPnl = p.cumRealisedPnl.minus(openFee);
     p.curRealisedPnl = p.curRealisedPnl.minus(openFee);
   }
@@ -75,4 +83,8 @@ function Dec_min(a: Dec, b: Dec): Dec {
 export function unrealisedPnl(p: SimPosition, mark: Dec): Dec {
   if (p.size.isZero()) return ZERO;
   return mark.minus(p.avgPrice).times(p.size);
+}
+
+export function emptyTotals(): PositionTotals {
+  return { openSize: ZERO, openValue: ZERO, openFee: ZERO, closeSize: ZERO, closeValue: ZERO, closeFee: ZERO, fundingFee: ZERO };
 }

@@ -110,9 +110,25 @@ export interface SimClosedPnl {
   changedAt: number;
 }
 
+/** Totals since the position last opened from flat (WEEX prints them as cum_* fields). */
+export interface PositionTotals {
+  openSize: Dec;
+  openValue: Dec;
+  openFee: Dec;
+  closeSize: Dec;
+  closeValue: Dec;
+  closeFee: Dec;
+  fundingFee: Dec;
+}
+
 export interface SimPosition {
   accountId: string;
   symbol: string;
+  /** Id of the current holding (new each time it opens from flat); '' before the first. */
+  posId: string;
+  totals: PositionTotals;
+  /** seq of the execution that opened the current holding. */
+  openSeq: number;
   /** Signed: > 0 long, < 0 short. */
   size: Dec;
   avgPrice: Dec;

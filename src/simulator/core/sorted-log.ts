@@ -73,6 +73,19 @@ export class SortedLog<T> {
     return { rows, more: false };
   }
 
+  /** Oldest first within [start, end], rows passing `filter`; up to `limit` and whether more exist. */
+  pageAsc(q: { start: number; end: number; limit: number; filter?: (row: T) => boolean }): { rows: T[]; more: boolean } {
+    const rows: T[] = [];
+    for (let i = this.#lowerBound({ t: q.start, n: -Infinity }); i < this.items.length; i++) {
+      const row = this.items[i]!;
+      if (this.#key(row).t > q.end) break;
+      if (q.filter && !q.filter(row)) continue;
+      if (rows.length === q.limit) return { rows, more: true };
+      rows.push(row);
+    }
+    return { rows, more: false };
+  }
+
   /** Count of rows in [start, end] passing filter (WEEX `totals`). */
   count(start: number, end: number, filter?: (row: T) => boolean): number {
     let c = 0;
