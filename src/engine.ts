@@ -14,6 +14,9 @@ import { Ticker } from './scheduler/ticker.js';
 import { type Job, WorkQueue } from './scheduler/work-queue.js';
 import type { ApplyResult, RobotRow, Store } from './store/types.js';
 import { AccountSyncer } from './sync/account-sync.js';
+import { HistorySyncer, type StreamCounts, type WindowProgress } from './sync/history.js';
+import { SYNC_HEARTBEAT_STREAM } from './sync/heartbeat.js';
+import type { HistoryStream } from './exchanges/adapter.js';
 import { type Clock, systemClock } from './util/clock.js';
 import { type Logger, createLogger } from './util/logger.js';
 import { defaultAdapterFactories, endpointsFor } from './exchanges/registry.js';
@@ -26,7 +29,42 @@ export interface EngineDeps {
   store?: Store;
   adapters?: Partial<Record<ExchangeName, AdapterFactory>>;
   random?: () => number;
+  /**
+   * false: start() opens the store and the accounts but runs no tickers, streams or history
+   * (CLI commands such as backfill and status). Default true.
+   */
+  schedule?: boolean;
 }
+
+export interface HistoryAccountResult {
+  kind: 'history';
+  accountId: string;
+  ok: boolean;
+  streams: StreamCounts[];
+  apiCalls: number;
+  error?: string;
+}
+
+export interface BackfillRequest {
+  accountId: string;
+  streams?: HistoryStream[];
+  /** ms timestamp to reach back to (clamped to the exchange's floor) */
+  since: number;
+  onWindow?: (p: WindowProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface BackfillResult {
+  accountId: string;
+  runId: number | null;
+  ok: boolean;
+  streams: StreamCounts[];
+  apiCalls: number;
+  durationMs: number;
+  error?: string;
+}
+
+type JobResult = SyncSummary | HistoryAccountResult | BackfillResult;
 
 export type EngineInput = ConfigInput | { configFile: string; overrides?: ConfigInput };
 
@@ -101,6 +139,13 @@ interface AccountRuntime {
   recentPushed: Map<string, number>;
   /** robot events waiting for the stream to show their effect */
   awaitingPush: Map<string, { emittedAt: number; fallback: ReturnType<Clock['setTimeout']> }>;
+  history: HistorySyncer;
+  /** fills stored since the last history run: orders history and closed PnL have news */
+  historyDirty: boolean;
+  lastHistoryFullAt: number;
+  historyFailures: number;
+  historyRetryAt: number;
+  lastHistoryError: string | null;
 }
 
 interface RobotRuntime {
@@ -111,6 +156,14 @@ interface RobotRuntime {
 }
 
 const ACCOUNT_KEY = 'account:';
+const HISTORY_KEY = 'history:';
+const BACKFILL_KEY = 'backfill:';
+/** the ticker key of the periodic history run over all accounts */
+const HISTORY_RUN = 'history-run';
+/** quiet accounts still get their orders history and closed PnL checked this often (x interval) */
+const HISTORY_FULL_EVERY = 10;
+/** how often each account's last successful sync is recorded in the database (robosync status) */
+const HEARTBEAT_MS = 5000;
 /** how long a robot event waits for the private stream before a REST sync is sent after it */
 const STREAM_GRACE_MS = 1500;
 const RECENT_PUSH_MAX = 2000;
@@ -143,13 +196,17 @@ export class Engine {
   readonly #metrics: Metrics;
   readonly #live: LiveStats;
   readonly #budgets: BudgetRegistry;
-  readonly #queue: WorkQueue<SyncSummary>;
+  readonly #queue: WorkQueue<JobResult>;
+  readonly #schedule: boolean;
+  readonly #backfills = new Map<string, BackfillRequest>();
   readonly #ticker: Ticker;
   readonly #accounts = new Map<string, AccountRuntime>();
   readonly #robots = new Map<string, RobotRuntime>();
   readonly #random: () => number;
   readonly #adapters: Record<string, AdapterFactory>;
   #state: EngineStatus['state'] = 'created';
+  #heartbeat: ReturnType<Clock['setTimeout']> | null = null;
+  readonly #persistedFresh = new Map<string, number>();
   #startedAt: number | null = null;
   #starting: Promise<void> | null = null;
   #stopping: Promise<void> | null = null;
@@ -160,6 +217,7 @@ export class Engine {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? createLogger({ level: config.logging.level, format: config.logging.format });
     this.#random = deps.random ?? Math.random;
+    this.#schedule = deps.schedule ?? true;
     this.#store = store;
     this.#ownsStore = ownsStore;
     this.#adapters = { ...defaultAdapterFactories(), ...deps.adapters };
@@ -187,14 +245,17 @@ export class Engine {
         },
       },
     });
-    this.#queue = new WorkQueue<SyncSummary>({ concurrency: config.scheduler.concurrency, clock: this.clock, run: (job) => this.#runJob(job) });
+    this.#queue = new WorkQueue<JobResult>({ concurrency: config.scheduler.concurrency, clock: this.clock, run: (job) => this.#runJob(job) });
     this.#ticker = new Ticker({
       clock: this.clock,
       hotIntervalMs: config.scheduler.hotIntervalMs,
       idleIntervalMs: config.scheduler.idleIntervalMs,
       jitter: config.scheduler.jitter,
       random: this.#random,
-      onDue: (key, tier) => this.#queue.enqueue(key, { reason: 'tick', priority: tier }),
+      onDue: (key, tier) => {
+        if (key === HISTORY_RUN) void this.#historyRun();
+        else this.#queue.enqueue(key, { reason: 'tick', priority: tier });
+      },
     });
     for (const a of config.accounts) this.#addAccount(a);
     const now = this.clock.now();
@@ -270,7 +331,7 @@ export class Engine {
     if ('all' in target) {
       const startedAt = this.clock.now();
       const runId = await this.#store.startRun('manual:all', startedAt).catch(() => null);
-      const accounts = await Promise.all([...this.#accounts.values()].map((a) => this.#queue.request(a.key, { reason: 'manual', priority: 'manual' })));
+      const accounts = (await Promise.all([...this.#accounts.values()].map((a) => this.#queue.request(a.key, { reason: 'manual', priority: 'manual' })))) as SyncSummary[];
       const finishedAt = this.clock.now();
       const ok = accounts.every((a) => a.ok);
       if (runId !== null) await this.#finishRun(runId, accounts, finishedAt).catch(() => undefined);
@@ -396,9 +457,13 @@ export class Engine {
     }
     this.#startedAt = now;
     this.#state = 'running';
-    for (const a of this.#accounts.values()) {
-      this.#track(a);
-      this.#openStream(a);
+    if (this.#schedule) {
+      for (const a of this.#accounts.values()) {
+        this.#track(a);
+        this.#openStream(a);
+      }
+      if (this.config.history.enabled && this.#accounts.size) this.#ticker.track(HISTORY_RUN, 'idle', this.config.history.intervalMs);
+      this.#armHeartbeat();
     }
     this.logger.info('engine started', { accounts: this.#accounts.size, robots: this.#robots.size, database: this.#store.kind });
   }
@@ -407,6 +472,7 @@ export class Engine {
     await this.#starting?.catch(() => undefined);
     this.#state = 'stopping';
     this.#ticker.stop();
+    if (this.#heartbeat) this.clock.clearTimeout(this.#heartbeat);
     for (const a of this.#accounts.values()) {
       for (const w of a.awaitingPush.values()) this.clock.clearTimeout(w.fallback);
       a.awaitingPush.clear();
@@ -415,10 +481,37 @@ export class Engine {
     await this.#queue.drain();
     await Promise.all([...this.#accounts.values()].map((a) => a.pushChain));
     await this.#budgets.stop();
+    await this.#writeHeartbeat().catch(() => undefined);
     await Promise.all([...this.#accounts.values()].map((a) => a.adapter.close().catch(() => undefined)));
     if (this.#ownsStore) await this.#store.close();
     this.#state = 'stopped';
     this.logger.info('engine stopped');
+  }
+
+  #armHeartbeat(): void {
+    if (!this.#store.saveCursors) return;
+    this.#heartbeat = this.clock.setTimeout(() => {
+      this.#writeHeartbeat()
+        .catch((err: unknown) => this.logger.debug('could not record sync heartbeat', { error: errorText(err) }))
+        .finally(() => {
+          if (this.#state === 'running') this.#armHeartbeat();
+        });
+    }, HEARTBEAT_MS);
+  }
+
+  /** One statement for every account whose freshness moved since the last write. */
+  async #writeHeartbeat(): Promise<void> {
+    if (!this.#store.saveCursors) return;
+    const now = this.clock.now();
+    const rows = [];
+    for (const a of this.#accounts.values()) {
+      const fresh = this.#freshAt(a, now);
+      if (fresh === null || this.#persistedFresh.get(a.config.id) === fresh) continue;
+      rows.push({ accountId: a.config.id, stream: SYNC_HEARTBEAT_STREAM, symbol: '', time: fresh, id: null, exchangeCursor: null });
+    }
+    if (!rows.length) return;
+    await this.#store.saveCursors(rows, now);
+    for (const r of rows) this.#persistedFresh.set(r.accountId, r.time);
   }
 
   #assertRunning(): void {
@@ -475,6 +568,21 @@ export class Engine {
       pushChain: Promise.resolve(),
       recentPushed: new Map(),
       awaitingPush: new Map(),
+      history: new HistorySyncer({
+        exchange: a.exchange,
+        accountId: a.id,
+        adapter,
+        store: this.#store,
+        clock: this.clock,
+        logger,
+        robots: () => this.#robotsOf(a.id),
+        options: { overlapMs: this.config.history.overlapMs, initialLookbackMs: this.config.history.initialLookback },
+      }),
+      historyDirty: true,
+      lastHistoryFullAt: 0,
+      historyFailures: 0,
+      historyRetryAt: 0,
+      lastHistoryError: null,
     };
     this.#accounts.set(a.id, rt);
     return rt;
@@ -490,13 +598,13 @@ export class Engine {
   #requestSync(acct: AccountRuntime, req: { reason: string; priority: Priority; emittedAt?: number }, wait: true): Promise<SyncSummary>;
   #requestSync(acct: AccountRuntime, req: { reason: string; priority: Priority; emittedAt?: number }, wait?: true): Promise<SyncSummary> | void {
     this.#ticker.busy(acct.key);
-    if (wait) return this.#queue.request(acct.key, req);
+    if (wait) return this.#queue.request(acct.key, req) as Promise<SyncSummary>;
     this.#queue.enqueue(acct.key, req);
   }
 
   /** Keeps the account on the ticker at its tier; off when it has nothing to watch. */
   #track(acct: AccountRuntime): void {
-    if (this.#state !== 'running') return;
+    if (this.#state !== 'running' || !this.#schedule) return;
     const robots = this.#robotsOf(acct.config.id).map((r) => this.#robots.get(r.id)!);
     const active = robots.filter((r) => r.row.status === 'active');
     if (!active.length && !acct.config.symbols.length) {
@@ -509,7 +617,13 @@ export class Engine {
     this.#ticker.track(acct.key, tier, interval);
   }
 
-  async #runJob(job: Job): Promise<SyncSummary> {
+  #runJob(job: Job): Promise<JobResult> {
+    if (job.key.startsWith(HISTORY_KEY)) return this.#runHistoryJob(job);
+    if (job.key.startsWith(BACKFILL_KEY)) return this.#runBackfillJob(job);
+    return this.#runAccountJob(job);
+  }
+
+  async #runAccountJob(job: Job): Promise<SyncSummary> {
     const accountId = job.key.slice(ACCOUNT_KEY.length);
     const acct = this.#accounts.get(accountId);
     const startedAt = job.startedAt ?? this.clock.now();
@@ -570,6 +684,124 @@ export class Engine {
     }
   }
 
+  /**
+   * Backfills an account's history streams down to `since`, window by window, through the queue
+   * and budgets at backfill priority (robot syncs go first). Resumable from its cursors.
+   */
+  async backfill(req: BackfillRequest): Promise<BackfillResult> {
+    this.#assertRunning();
+    const acct = this.#accounts.get(req.accountId);
+    if (!acct) throw new NotFoundError(`account ${JSON.stringify(req.accountId)} is not configured`);
+    const key = BACKFILL_KEY + req.accountId;
+    if (this.#backfills.has(key)) throw new BadEventError(`accountId: a backfill of ${req.accountId} is already running`, 'accountId');
+    this.#backfills.set(key, req);
+    try {
+      return (await this.#queue.request(key, { reason: 'backfill', priority: 'backfill' })) as BackfillResult;
+    } finally {
+      this.#backfills.delete(key);
+    }
+  }
+
+  async #runBackfillJob(job: Job): Promise<BackfillResult> {
+    const req = this.#backfills.get(job.key)!;
+    const acct = this.#accounts.get(req.accountId)!;
+    const startedAt = this.clock.now();
+    const callsBefore = acct.apiCalls;
+    const runId = await this.#store.startRun(`backfill:${req.accountId}`, startedAt);
+    const streams = (req.streams ?? this.config.history.streams).filter((s) => acct.adapter.info.streams.includes(s));
+    let counts: StreamCounts[] = [];
+    let error: string | undefined;
+    try {
+      counts = await acct.history.backfill(streams, req.since, { signal: req.signal, onWindow: req.onWindow });
+    } catch (err) {
+      error = errorText(err);
+    }
+    const finishedAt = this.clock.now();
+    const apiCalls = acct.apiCalls - callsBefore;
+    await this.#store
+      .finishRun(runId, {
+        finishedAt,
+        status: error ? 'error' : 'success',
+        accountsOk: error ? 0 : 1,
+        accountsFailed: error ? 1 : 0,
+        ...sumCounts(counts),
+        apiCalls,
+        errorMessage: error ? `${req.accountId}: ${error}` : null,
+      })
+      .catch(() => undefined);
+    return { accountId: req.accountId, runId, ok: !error, streams: counts, apiCalls, durationMs: finishedAt - startedAt, error };
+  }
+
+  /** Which history streams an account needs this run; the account sync already covers some. */
+  #historyStreams(acct: AccountRuntime, now: number): HistoryStream[] {
+    const offered = this.config.history.streams.filter((s) => acct.adapter.info.streams.includes(s));
+    const synced = this.#ticker.tierOf(acct.key) !== null;
+    const full = now - acct.lastHistoryFullAt >= HISTORY_FULL_EVERY * this.config.history.intervalMs;
+    return offered.filter((s) => {
+      // Robot syncs fetch executions and positions of tracked accounts already.
+      if (synced && (s === 'executions' || s === 'positions')) return false;
+      // Order history and closed PnL only change when something filled (or, for unfilled
+      // orders that came and went between two syncs, the periodic full check catches them).
+      if (synced && (s === 'orders' || s === 'closed_pnl')) return acct.historyDirty || full;
+      return true;
+    });
+  }
+
+  async #runHistoryJob(job: Job): Promise<HistoryAccountResult> {
+    const accountId = job.key.slice(HISTORY_KEY.length);
+    const acct = this.#accounts.get(accountId)!;
+    const now = this.clock.now();
+    const streams = this.#historyStreams(acct, now);
+    const callsBefore = acct.apiCalls;
+    const wasDirty = acct.historyDirty;
+    acct.historyDirty = false;
+    try {
+      const counts = await acct.history.run(streams, job.priority);
+      if (streams.includes('orders') || streams.includes('closed_pnl')) acct.lastHistoryFullAt = now;
+      acct.historyFailures = 0;
+      acct.historyRetryAt = 0;
+      acct.lastHistoryError = null;
+      return { kind: 'history', accountId, ok: true, streams: counts, apiCalls: acct.apiCalls - callsBefore };
+    } catch (err) {
+      acct.historyDirty = acct.historyDirty || wasDirty;
+      acct.historyFailures++;
+      const message = errorText(err);
+      acct.lastHistoryError = message;
+      acct.historyRetryAt = now + this.#backoff(acct.historyFailures, err, now);
+      this.logger.warn('history sync failed', { account: accountId, error: message, failures: acct.historyFailures });
+      return { kind: 'history', accountId, ok: false, streams: [], apiCalls: acct.apiCalls - callsBefore, error: message };
+    }
+  }
+
+  /** One history run over every account (S000's 30-second cycle): one sync_runs row per run. */
+  async #historyRun(): Promise<void> {
+    const startedAt = this.clock.now();
+    let ok = true;
+    try {
+      const due = [...this.#accounts.values()].filter((a) => a.historyRetryAt <= startedAt);
+      if (!due.length) return;
+      const runId = await this.#store.startRun('history', startedAt);
+      const results = (await Promise.all(
+        due.map((a) => this.#queue.request(HISTORY_KEY + a.config.id, { reason: 'history', priority: 'idle' }).catch((err: unknown) => ({ kind: 'history', accountId: a.config.id, ok: false, streams: [], apiCalls: 0, error: errorText(err) }) as HistoryAccountResult)),
+      )) as HistoryAccountResult[];
+      const failed = results.filter((r) => !r.ok);
+      await this.#store.finishRun(runId, {
+        finishedAt: this.clock.now(),
+        status: failed.length === 0 ? 'success' : failed.length === results.length ? 'error' : 'partial',
+        accountsOk: results.length - failed.length,
+        accountsFailed: failed.length,
+        ...sumCounts(results.flatMap((r) => r.streams)),
+        apiCalls: results.reduce((n, r) => n + r.apiCalls, 0),
+        errorMessage: failed.length ? failed.map((f) => `${f.accountId}: ${f.error}`).join('; ').slice(0, 2000) : null,
+      });
+    } catch (err) {
+      ok = false;
+      if (!(err instanceof EngineStoppedError)) this.logger.warn('history run failed', { error: errorText(err) });
+    } finally {
+      this.#ticker.done(HISTORY_RUN, ok ? { ok: true, startedAt } : { ok: false, startedAt, retryInMs: this.config.history.intervalMs });
+    }
+  }
+
   #backoff(failures: number, err: unknown, now: number): number {
     const { retryMinMs, retryMaxMs } = this.config.scheduler;
     const exp = Math.min(retryMaxMs, retryMinMs * 2 ** Math.min(20, failures - 1));
@@ -586,6 +818,7 @@ export class Engine {
       this.#bus.safeEmit('order.changed', { robotId: c.after.robotId, accountId: acct.config.id, exchange: acct.exchange, before: c.before, after: c.after, committedAt });
       if (c.after.updatedTime >= since) this.#observeDetectionLag('order', committedAt - c.after.updatedTime);
     }
+    if (apply.executions.inserted > 0) acct.historyDirty = true;
     for (const e of apply.executions.insertedRows) {
       if (!isFill(e.execType)) continue;
       this.#bus.safeEmit('fill.received', { robotId: e.robotId, accountId: acct.config.id, exchange: acct.exchange, execution: e, committedAt });
@@ -762,6 +995,18 @@ export class Engine {
   }
 }
 
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+function sumCounts(cs: StreamCounts[]): { rowsNew: number; rowsUpdated: number; rowsSkipped: number } {
+  return {
+    rowsNew: cs.reduce((n, c) => n + c.rowsNew, 0),
+    rowsUpdated: cs.reduce((n, c) => n + c.rowsUpdated, 0),
+    rowsSkipped: cs.reduce((n, c) => n + c.rowsSkipped, 0),
+  };
+}
+
 function counts(c: { inserted: number; updated: number; unchanged: number } | undefined) {
   return { inserted: c?.inserted ?? 0, updated: c?.updated ?? 0, unchanged: c?.unchanged ?? 0 };
 }
@@ -772,6 +1017,11 @@ export async function createEngine(input: EngineInput = {}, deps: EngineDeps = {
     'configFile' in input && typeof input.configFile === 'string'
       ? loadConfig({ file: input.configFile, config: (input as { overrides?: ConfigInput }).overrides })
       : loadConfig({ config: input as ConfigInput, file: null });
+  return engineFromConfig(config, deps);
+}
+
+/** Internal: an engine from a configuration already resolved (the CLI loads it once). */
+export async function engineFromConfig(config: ResolvedConfig, deps: EngineDeps = {}): Promise<Engine> {
   const store = deps.store ?? (await createStore(config.database, { logger: deps.logger }));
   try {
     return new Engine(config, store, !deps.store, deps);

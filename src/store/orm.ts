@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -141,6 +142,8 @@ function knexLog(logger: Logger) {
 
 export async function openOrm(config: DatabaseConfig, logger: Logger): Promise<OrmHandle> {
   if (config.kind === 'pglite') {
+    // PGlite wants its directory's parent to exist ('memory://' is not a path).
+    if (!config.dataDir.includes('://')) mkdirSync(config.dataDir, { recursive: true });
     const pglite = new PGlite(config.dataDir);
     await pglite.waitReady;
     try {

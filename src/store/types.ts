@@ -221,6 +221,11 @@ export interface Store {
   openOrders(exchange: ExchangeName, accountId: string): Promise<StoredOrder[]>;
   positions(exchange: ExchangeName, accountId: string): Promise<StoredPosition[]>;
   getCursors(accountId?: string): Promise<CursorRow[]>;
+  /**
+   * Cursor rows of many accounts in one statement, outside any sync (the engine's per-account
+   * "last successful sync" heartbeat). Optional: stores without it skip the heartbeat.
+   */
+  saveCursors?(rows: (CursorAdvance & { accountId: string })[], now: number): Promise<void>;
 
   startRun(scope: string, startedAt: number): Promise<number>;
   finishRun(

@@ -1,8 +1,15 @@
 import type { Command } from 'commander';
 import { registerSimulatorCommand } from './simulator.js';
+import { registerMigrateCommand } from './migrate.js';
+import { registerStatusCommand } from './status.js';
+import { registerExportCommand } from './export.js';
+import { registerBackfillCommand } from './backfill.js';
 
 /** Each command module adds itself here. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerMigrateCommand(program);
+  registerBackfillCommand(program);
+  registerStatusCommand(program);
+  registerExportCommand(program);
   registerSimulatorCommand(program);
 }
