@@ -201,7 +201,7 @@ describe('simulator bybit: read endpoints', () => {
     });
 
     it('nothing older than 2 years: clamped by default', async () => {
-      sim.generateHistory({ days: 20, executions: 60, endAt: now - 725 * DAY });
+      sim.generateHistory({ days: 20, executions: 600, endAt: now - 725 * DAY });
       const all = sim.truth().executions.filter((e: any) => Number(e.execTime) < now - 720 * DAY);
       const older = all.filter((e: any) => Number(e.execTime) < now - 730 * DAY).length;
       assert.ok(older > 0 && older < all.length);

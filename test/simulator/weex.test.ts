@@ -105,8 +105,10 @@ describe('simulator weex: v2 REST front', () => {
   describe('trading and reads', () => {
     let sim: SimulatorHandle;
     let c: WeexRaw;
+    // A clock that moves only when told: distinct times per order, ties only among one order's fills.
+    let now = Date.now();
     before(async () => {
-      sim = await startTestSim({ exchange: 'weex', accounts: 2 });
+      sim = await startTestSim({ exchange: 'weex', accounts: 2, now: () => now });
       c = new WeexRaw(sim, sim.accounts[0]!);
     });
     after(() => sim.close());
@@ -158,7 +160,8 @@ describe('simulator weex: v2 REST front', () => {
     it('fills: int64 ids as raw JSON numbers above 2^53, newest first, limit <= 100, nextFlag/totals, time filters', async () => {
       const c2 = new WeexRaw(sim, sim.accounts[1]!);
       for (let i = 0; i < 6; i++) {
-        const r = await c2.post('/capi/v2/order/placeOrder', { symbol: 'cmt_ethusdt', size: '0.01', type: i % 2 ? 3 : 1, order_type: '0', match_price: '1' });
+        now += 7;
+        const r = await c2.post('/capi/v2/order/placeOrder', { symbol: 'cmt_ethusdt', size: '0.05', type: i % 2 ? 3 : 1, order_type: '0', match_price: '1' });
         assert.equal(r.status, 200, r.text);
       }
       const closeNone = await c2.post('/capi/v2/order/placeOrder', { symbol: 'cmt_btcusdt', size: '0.001', type: '3', match_price: '1' });
@@ -184,14 +187,18 @@ describe('simulator weex: v2 REST front', () => {
       assert.equal((await c2.get('/capi/v2/order/fills', 'limit=101')).body.code, '40020');
       const window = await c2.get('/capi/v2/order/fills', `startTime=${times[0] + 1}`);
       assert.equal(window.body.totals, 0);
-      // Paging the WEEX way: move endTime to the oldest time seen, dedupe by tradeId.
+      // Paging the WEEX way: move endTime to the oldest time seen (inclusive, ties come back),
+      // dedupe by tradeId; a page of nothing new steps below that time. Works while no single
+      // ms holds more rows than `limit` (here: at most 3 fills per order, one order per ms).
       const seen = new Set<string>();
-      let end = '';
-      for (let i = 0; i < 20; i++) {
-        const p = await c2.get('/capi/v2/order/fills', `symbol=cmt_ethusdt&limit=3${end}`);
+      let end = Number.MAX_SAFE_INTEGER;
+      for (let i = 0; i < 40; i++) {
+        const p = await c2.get('/capi/v2/order/fills', `symbol=cmt_ethusdt&limit=3&endTime=${end}`);
+        const before = seen.size;
         for (const m of p.text.matchAll(/"tradeId":(\d+)/g)) seen.add(m[1]!);
         if (!p.body.nextFlag) break;
-        end = `&endTime=${p.body.list[p.body.list.length - 1].createdTime}`;
+        const oldest = p.body.list[p.body.list.length - 1].createdTime;
+        end = seen.size === before ? oldest - 1 : oldest;
       }
       assert.equal(seen.size, all.body.totals);
     });
