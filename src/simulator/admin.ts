@@ -35,12 +35,9 @@ function optNumber(v: string | null, k: string): number | undefined {
  * never counted in stats, never faulted.
  */
 export class AdminApi {
-  readonly #sim: SimulatorHandle;
   readonly #routes: Record<string, Route>;
 
-  constructor(sim: SimulatorHandle) {
-    this.#sim = sim;
-    const s = sim;
+  constructor(s: SimulatorHandle) {
     this.#routes = {
       'GET /__sim/info': () => s.info(),
       'GET /__sim/accounts': () => s.accounts,

@@ -45,7 +45,7 @@ export const DEFAULT_BEHAVIOUR: BehaviourConfig = {
   missingRecvWindowText: '5000',
   weexWrapReads: false,
   weexFillsOrder: 'desc',
-  journalMax: 1_000_000,
+  journalMax: 500_000,
 };
 
 export interface ResolvedOptions {

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { SimulatorHandle } from '../../src/simulator/index.js';
@@ -94,9 +97,12 @@ describe('simulator: admin API (/__sim/)', () => {
 });
 
 describe('simulator: robosync simulator (CLI)', () => {
-  it('prints one JSON line first, serves, and exits cleanly on SIGTERM', async function () {
+  it('prints one JSON line first, serves, loads --faults (YAML), and exits cleanly on SIGTERM', async function () {
     this.timeout(30_000);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'simulator', '--port', '0', '--seed', '7', '--accounts', '2', '--symbols', 'BTCUSDT,SOLUSDT', '--log-level', 'warn'], {
+    const faults = join(mkdtempSync(join(tmpdir(), 'robosync-sim-')), 'faults.yaml');
+    writeFileSync(faults, 'latencyMs: 3\nonly:\n  endpoints: [/v5/order/realtime]\n');
+    const args = ['--port', '0', '--seed', '7', '--accounts', '2', '--symbols', 'BTCUSDT,SOLUSDT', '--log-level', 'warn', '--faults', faults];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'simulator', ...args], {
       cwd: new URL('../../', import.meta.url).pathname,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -111,6 +117,9 @@ describe('simulator: robosync simulator (CLI)', () => {
       assert.equal(info.accounts.length, 2);
       const st = await admin(info, 'GET', '/__sim/info');
       assert.deepEqual(st.body, info);
+      const f = await admin(info, 'GET', '/__sim/faults');
+      assert.equal(f.body.latencyMs, 3);
+      assert.deepEqual(f.body.only, { endpoints: ['/v5/order/realtime'] });
       const c = client({ url: info.url, accounts: [{ ...info.accounts[0], uid: '' }], now: Date.now } as never);
       assert.equal((await c.get('/v5/position/list', 'category=linear&settleCoin=USDT')).retCode, 0);
       child.kill('SIGTERM');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import type { SimulatorHandle } from '../../src/simulator/index.js';
+import { idleFor } from '../../src/simulator/bybit/ws.js';
 import { away, client, hmacHex, startTestSim, waitFor } from './helpers.js';
 
 /** A raw private-stream client that records every message. */
@@ -206,6 +207,16 @@ describe('simulator bybit: private WebSocket', () => {
     const d = await open();
     await waitFor(() => d.closed, 2000, 'forced drop');
     assert.notEqual(d.closed!.code, 1000, 'an abrupt drop, not a clean close');
+  });
+
+  it('max_active_time: 30s..600s like "1m"; a smaller configured idle time wins', () => {
+    assert.equal(idleFor('1m', 600_000), 60_000);
+    assert.equal(idleFor('45s', 600_000), 45_000);
+    assert.equal(idleFor('5s', 600_000), 30_000);
+    assert.equal(idleFor('20m', 600_000), 600_000);
+    assert.equal(idleFor('1m', 400), 400);
+    assert.equal(idleFor('soon', 600_000), 600_000);
+    assert.equal(idleFor(null, 600_000), 600_000);
   });
 
   it('unknown WS paths are refused', async () => {

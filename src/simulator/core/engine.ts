@@ -2,22 +2,22 @@ import { EventEmitter } from 'eventemitter3';
 import { AccountState, type AccountCredentials } from './account.js';
 import { BatchCollector, type ChangeBatch } from './batch.js';
 import { SymbolBook } from './book.js';
-import { Dec, ZERO, dec, fixed, parseDecimalText, plain, type Dec as DecT } from './decimal.js';
+import { Dec, ZERO, dec, parseDecimalText, type Dec as DecT } from './decimal.js';
 import { CoreError } from './errors.js';
 import { IdGenerator, type IdFormat } from './ids.js';
-import { fmtPrice, instrumentFor, type Instrument } from './instruments.js';
+import { instrumentFor, type Instrument } from './instruments.js';
 import { Journal } from './journal.js';
-import { Market } from './market.js';
+import { Market, snapToTick } from './market.js';
+import { fundingRateAt } from './funding-rate.js';
 import { applyFill } from './position-math.js';
-import { hashNormal, Rng } from './rng.js';
+import { accumulateClose, closedPnlRow, fundingRow, tradeRow } from './rows.js';
+import { Rng, splitInt } from './rng.js';
 import type { BehaviourConfig } from '../types.js';
 import {
   OPEN_STATUSES,
   type OrderState,
   type OrderType,
   type Side,
-  type SimClosedPnl,
-  type SimExecution,
   type SimOrder,
   type SimPosition,
   type TimeInForce,
@@ -271,7 +271,7 @@ export class Engine {
     const inst = this.instruments.get(o.symbol)!;
     const lots = total.div(inst.qtyStep).floor().toNumber();
     const parts = Math.max(1, Math.min(lots, this.#rng.int(1, this.#opts.behaviour.maxFillsPerMatch)));
-    const sizes = splitLots(lots, parts, this.#rng).map((l) => dec(l).times(inst.qtyStep));
+    const sizes = splitInt(lots, parts, this.#rng).map((l) => dec(l).times(inst.qtyStep));
     const seq = this.#nextSeq(o.symbol);
     const tick = dec(inst.tickSize);
     sizes.forEach((q, i) => {
@@ -341,42 +341,8 @@ export class Engine {
     o.status = o.leavesQty.isZero() ? 'Filled' : 'PartiallyFilled';
     o.updatedTime = at;
     o.changedAt = at;
-    if (effect.closedQty.gt(0)) {
-      const c = o.close;
-      c.size = c.size.plus(effect.closedQty);
-      c.entryValue = c.entryValue.plus(effect.entryValue);
-      c.exitValue = c.exitValue.plus(price.times(effect.closedQty));
-      c.openFee = c.openFee.plus(effect.openFeeShare);
-      c.closeFee = c.closeFee.plus(effect.closeFee);
-      c.fills++;
-    }
-    const e: SimExecution = {
-      n: this.nextN(),
-      accountId: o.accountId,
-      execId: this.newExecId(),
-      orderId: o.orderId,
-      orderLinkId: o.orderLinkId,
-      symbol: o.symbol,
-      side: o.side,
-      orderPrice: fmtPrice(o.price, inst),
-      orderQty: fixed(o.qty, inst.qtyDecimals),
-      leavesQty: fixed(o.leavesQty, inst.qtyDecimals),
-      orderType: o.orderType,
-      createType: o.createType,
-      execType: 'Trade',
-      execPrice: fmtPrice(price, inst),
-      execQty: fixed(qty, inst.qtyDecimals),
-      execValue: plain(value),
-      execFee: plain(fee),
-      feeRate: rate,
-      isMaker: maker,
-      execTime: at,
-      markPrice: fmtPrice(this.market.price(o.symbol, at), inst),
-      closedSize: fixed(effect.closedQty, inst.qtyDecimals),
-      execPnl: plain(effect.grossPnl, 8),
-      seq,
-      changedAt: at,
-    };
+    accumulateClose(o, effect, price);
+    const e = tradeRow({ n: this.nextN(), execId: this.newExecId(), order: o, inst, qty, price, fee, feeRate: rate, maker, at, mark: this.market.price(o.symbol, at), effect, seq });
     acct.addExecution(e);
     this.journal.add({ at, accountId: o.accountId, kind: 'execution', id: e.execId, change: 'trade' });
     this.journal.add({ at, accountId: o.accountId, kind: 'order', id: o.orderId, change: 'fill', status: o.status });
@@ -415,44 +381,11 @@ export class Engine {
     this.#unrest(o);
     acct.rememberClosed(o, this.#opts.behaviour.closedOrderCacheSize);
     if (o.close.size.gt(0)) {
-      const row = this.#closedPnlRow(o, at);
+      const row = closedPnlRow(this.nextN(), o, this.instruments.get(o.symbol)!, at);
       acct.closedPnl.insert(row);
       this.journal.add({ at, accountId: o.accountId, kind: 'closedPnl', id: o.orderId, change: 'created' });
       batch.closedPnl(row);
     }
-  }
-
-  #closedPnlRow(o: SimOrder, at: number): SimClosedPnl {
-    const c = o.close;
-    const inst = this.instruments.get(o.symbol)!;
-    // Closing a long is a Sell: PnL = exit - entry; closing a short: entry - exit.
-    const dir = o.side === 'Sell' ? 1 : -1;
-    const pnl = c.exitValue.minus(c.entryValue).times(dir).minus(c.openFee).minus(c.closeFee);
-    o.closedPnl = pnl;
-    return {
-      n: this.nextN(),
-      accountId: o.accountId,
-      symbol: o.symbol,
-      orderId: o.orderId,
-      side: o.side,
-      qty: fixed(o.qty, inst.qtyDecimals),
-      orderPrice: fmtPrice(o.price, inst),
-      orderType: o.orderType,
-      execType: 'Trade',
-      closedSize: fixed(c.size, inst.qtyDecimals),
-      cumEntryValue: plain(c.entryValue, 8),
-      avgEntryPrice: plain(c.entryValue.div(c.size), 8),
-      cumExitValue: plain(c.exitValue, 8),
-      avgExitPrice: plain(c.exitValue.div(c.size), 8),
-      closedPnl: plain(pnl, 8),
-      fillCount: String(c.fills),
-      leverage: '10',
-      openFee: plain(c.openFee, 8),
-      closeFee: plain(c.closeFee, 8),
-      createdTime: at,
-      updatedTime: at,
-      changedAt: at,
-    };
   }
 
   cancel(accountId: string, req: CancelInput): SimOrder {
@@ -542,33 +475,7 @@ export class Engine {
       p.seq = seq;
       p.updatedTime = at;
       p.changedAt = at;
-      const e: SimExecution = {
-        n: this.nextN(),
-        accountId: p.accountId,
-        execId: this.newExecId(),
-        orderId: '',
-        orderLinkId: '',
-        symbol: p.symbol,
-        side: p.size.isPositive() ? 'Buy' : 'Sell',
-        orderPrice: '0',
-        orderQty: '0',
-        leavesQty: '0',
-        orderType: 'UNKNOWN',
-        createType: '',
-        execType: 'Funding',
-        execPrice: fmtPrice(mark, inst),
-        execQty: fixed(p.size.abs(), inst.qtyDecimals),
-        execValue: plain(value),
-        execFee: plain(fee),
-        feeRate: plain(rate, 8),
-        isMaker: false,
-        execTime: at,
-        markPrice: fmtPrice(mark, inst),
-        closedSize: '0',
-        execPnl: '0',
-        seq,
-        changedAt: at,
-      };
+      const e = fundingRow({ n: this.nextN(), execId: this.newExecId(), accountId: p.accountId, inst, side: p.size.isPositive() ? 'Buy' : 'Sell', size: p.size.abs(), mark, rate, fee, at, seq });
       this.account(p.accountId).addExecution(e);
       this.journal.add({ at, accountId: p.accountId, kind: 'execution', id: e.execId, change: 'funding' });
       this.journal.add({ at, accountId: p.accountId, kind: 'position', id: p.symbol, change: 'funding' });
@@ -584,32 +491,4 @@ export class Engine {
   restart(): void {
     for (const a of this.accounts.values()) a.closedCache = [];
   }
-}
-
-/** Funding rate for the interval containing t: the configured level +/- 50%, deterministic. */
-export function fundingRateAt(seed: number, symbol: string, t: number, level: string): DecT {
-  const k = Math.floor(t / (8 * 3_600_000));
-  const f = 1 + 0.5 * Math.max(-1.9, Math.min(1.9, hashNormal(seed, symbol, 'funding', k)));
-  return dec(level).times(f.toFixed(4)).toDecimalPlaces(8);
-}
-
-export function snapToTick(p: DecT, inst: Instrument): DecT {
-  const t = dec(inst.tickSize);
-  return Dec.max(t, p.div(t).round().times(t));
-}
-
-/** Splits `lots` into `parts` positive integers, randomly. */
-function splitLots(lots: number, parts: number, rng: Rng): number[] {
-  if (parts <= 1) return [lots];
-  const cuts = new Set<number>();
-  while (cuts.size < parts - 1) cuts.add(rng.int(1, lots - 1));
-  const sorted = [...cuts].sort((a, b) => a - b);
-  const out: number[] = [];
-  let prev = 0;
-  for (const c of sorted) {
-    out.push(c - prev);
-    prev = c;
-  }
-  out.push(lots - prev);
-  return out;
 }

@@ -1,16 +1,16 @@
 import type { AccountState } from './account.js';
-import { ZERO, dec, fixed, plain, type Dec } from './decimal.js';
-import { fundingRateAt, snapToTick, type Engine } from './engine.js';
+import { ZERO, dec, type Dec } from './decimal.js';
+import type { Engine } from './engine.js';
+import { fundingRateAt, FUNDING_PERIOD_MS } from './funding-rate.js';
 import { CoreError } from './errors.js';
-import { roundToTick } from './market.js';
-import { fmtPrice } from './instruments.js';
+import { roundToTick, snapToTick } from './market.js';
 import { applyFill, emptyTotals } from './position-math.js';
+import { accumulateClose, closedPnlRow, fundingRow, tradeRow } from './rows.js';
 import type { Side, SimClosedPnl, SimExecution, SimOrder, SimPosition } from './records.js';
-import { Rng } from './rng.js';
+import { Rng, splitInt } from './rng.js';
 import type { HistoryRequest, HistoryResult } from '../types.js';
 
 const DAY = 86_400_000;
-const FUNDING_PERIOD = 8 * 3_600_000;
 
 /**
  * Back-dated round trips for backfill tests and benchmarks: an open order filled in 1..n
@@ -30,7 +30,6 @@ export function generateHistory(engine: Engine, q: HistoryRequest, seed: number,
   const endAt = q.endAt ?? engine.now() - 60_000;
   const startAt = endAt - q.days * DAY;
   const rng = new Rng(seed, `history:${call}:${q.accountId ?? '*'}:${q.days}:${q.executions}:${endAt}`);
-  const b = engine.behaviour;
   const out: HistoryResult = { orders: 0, executions: 0, closedPnl: 0, funding: 0 };
   const perAccount = new Map<AccountState, { orders: SimOrder[]; execs: SimExecution[]; closed: SimClosedPnl[] }>();
   let seqCounter = 0;
@@ -62,7 +61,7 @@ export function generateHistory(engine: Engine, q: HistoryRequest, seed: number,
 
     const open = makeOrder(engine, acct, symbol, side, qty, t0, rng);
     const openTimes = fillTimes(t0, openFills, rng);
-    const openSizes = splitQty(lots, openFills, rng);
+    const openSizes = splitInt(lots, openFills, rng);
     let lastSeq = 0;
     openSizes.forEach((l, i) => {
       const t = openTimes[i]!;
@@ -79,7 +78,7 @@ export function generateHistory(engine: Engine, q: HistoryRequest, seed: number,
       const close = makeOrder(engine, acct, symbol, closeSide, qty, t1, rng);
       close.reduceOnly = true;
       const closeTimes = fillTimes(t1, closeFills, rng);
-      splitQty(lots, closeFills, rng).forEach((l, i) => {
+      splitInt(lots, closeFills, rng).forEach((l, i) => {
         const t = closeTimes[i]!;
         if (i === 0 || t !== closeTimes[i - 1]) lastSeq = seqAt(t);
         const px = close.orderType === 'Limit' ? close.price : roundToTick(engine.market.raw(symbol, t), inst);
@@ -88,12 +87,12 @@ export function generateHistory(engine: Engine, q: HistoryRequest, seed: number,
       out.orders++;
       bucket.orders.push(close);
       trades += closeFills;
-      const row = histClosedPnl(engine, close);
+      const row = closedPnlRow(engine.nextN(), close, inst, close.updatedTime);
       bucket.closed.push(row);
       out.closedPnl++;
       // Funding at each 8-hour mark while the position was open.
-      const firstMark = Math.ceil((openTimes[openTimes.length - 1]! + 1) / FUNDING_PERIOD) * FUNDING_PERIOD;
-      for (let t = firstMark; t < closeTimes[0]!; t += FUNDING_PERIOD) {
+      const firstMark = Math.ceil((openTimes[openTimes.length - 1]! + 1) / FUNDING_PERIOD_MS) * FUNDING_PERIOD_MS;
+      for (let t = firstMark; t < closeTimes[0]!; t += FUNDING_PERIOD_MS) {
         bucket.execs.push(histFunding(engine, acct, symbol, side, qty, t, seqAt(t), seed));
         out.funding++;
       }
@@ -176,74 +175,9 @@ function histFill(engine: Engine, o: SimOrder, qty: Dec, price: Dec, maker: bool
   o.status = o.leavesQty.isZero() ? 'Filled' : 'PartiallyFilled';
   o.updatedTime = at;
   o.changedAt = at;
-  if (effect.closedQty.gt(0)) {
-    const c = o.close;
-    c.size = c.size.plus(effect.closedQty);
-    c.entryValue = c.entryValue.plus(effect.entryValue);
-    c.exitValue = c.exitValue.plus(price.times(effect.closedQty));
-    c.openFee = c.openFee.plus(effect.openFeeShare);
-    c.closeFee = c.closeFee.plus(effect.closeFee);
-    c.fills++;
-  }
-  return {
-    n: engine.nextN(),
-    accountId: o.accountId,
-    execId: engine.newExecId(),
-    orderId: o.orderId,
-    orderLinkId: o.orderLinkId,
-    symbol: o.symbol,
-    side: o.side,
-    orderPrice: fmtPrice(o.price, inst),
-    orderQty: fixed(o.qty, inst.qtyDecimals),
-    leavesQty: fixed(o.leavesQty, inst.qtyDecimals),
-    orderType: o.orderType,
-    createType: o.createType,
-    execType: 'Trade',
-    execPrice: fmtPrice(price, inst),
-    execQty: fixed(qty, inst.qtyDecimals),
-    execValue: plain(value),
-    execFee: plain(fee),
-    feeRate: rate,
-    isMaker: maker,
-    execTime: at,
-    markPrice: fmtPrice(roundToTick(engine.market.raw(o.symbol, at), inst), inst),
-    closedSize: fixed(effect.closedQty, inst.qtyDecimals),
-    execPnl: plain(effect.grossPnl, 8),
-    seq,
-    changedAt: at,
-  };
-}
-
-function histClosedPnl(engine: Engine, o: SimOrder): SimClosedPnl {
-  const c = o.close;
-  const inst = engine.instruments.get(o.symbol)!;
-  const dir = o.side === 'Sell' ? 1 : -1;
-  const pnl = c.exitValue.minus(c.entryValue).times(dir).minus(c.openFee).minus(c.closeFee);
-  o.closedPnl = pnl;
-  return {
-    n: engine.nextN(),
-    accountId: o.accountId,
-    symbol: o.symbol,
-    orderId: o.orderId,
-    side: o.side,
-    qty: fixed(o.qty, inst.qtyDecimals),
-    orderPrice: fmtPrice(o.price, inst),
-    orderType: o.orderType,
-    execType: 'Trade',
-    closedSize: fixed(c.size, inst.qtyDecimals),
-    cumEntryValue: plain(c.entryValue, 8),
-    avgEntryPrice: plain(c.entryValue.div(c.size), 8),
-    cumExitValue: plain(c.exitValue, 8),
-    avgExitPrice: plain(c.exitValue.div(c.size), 8),
-    closedPnl: plain(pnl, 8),
-    fillCount: String(c.fills),
-    leverage: '10',
-    openFee: plain(c.openFee, 8),
-    closeFee: plain(c.closeFee, 8),
-    createdTime: o.updatedTime,
-    updatedTime: o.updatedTime,
-    changedAt: o.updatedTime,
-  };
+  accumulateClose(o, effect, price);
+  const mark = roundToTick(engine.market.raw(o.symbol, at), inst);
+  return tradeRow({ n: engine.nextN(), execId: engine.newExecId(), order: o, inst, qty, price, fee, feeRate: rate, maker, at, mark, effect, seq });
 }
 
 function histFunding(engine: Engine, acct: AccountState, symbol: string, side: Side, qty: Dec, at: number, seq: number, seed: number): SimExecution {
@@ -252,53 +186,12 @@ function histFunding(engine: Engine, acct: AccountState, symbol: string, side: S
   const rate = fundingRateAt(seed, symbol, at, engine.behaviour.fundingRate);
   const value = qty.times(mark);
   const fee = value.times(rate).times(side === 'Buy' ? 1 : -1).toDecimalPlaces(8);
-  return {
-    n: engine.nextN(),
-    accountId: acct.id,
-    execId: engine.newExecId(),
-    orderId: '',
-    orderLinkId: '',
-    symbol,
-    side,
-    orderPrice: '0',
-    orderQty: '0',
-    leavesQty: '0',
-    orderType: 'UNKNOWN',
-    createType: '',
-    execType: 'Funding',
-    execPrice: fmtPrice(mark, inst),
-    execQty: fixed(qty, inst.qtyDecimals),
-    execValue: plain(value),
-    execFee: plain(fee),
-    feeRate: plain(rate, 8),
-    isMaker: false,
-    execTime: at,
-    markPrice: fmtPrice(mark, inst),
-    closedSize: '0',
-    execPnl: '0',
-    seq,
-    changedAt: at,
-  };
+  return fundingRow({ n: engine.nextN(), execId: engine.newExecId(), accountId: acct.id, inst, side, size: qty, mark, rate, fee, at, seq });
 }
 
 /** n fill times starting at t: each next one equal to the previous (a tie) a third of the time. */
 function fillTimes(t: number, n: number, rng: Rng): number[] {
   const out = [t];
   for (let i = 1; i < n; i++) out.push(rng.chance(0.35) ? out[i - 1]! : out[i - 1]! + rng.int(1, 4000));
-  return out;
-}
-
-function splitQty(lots: number, parts: number, rng: Rng): number[] {
-  if (parts <= 1) return [lots];
-  const cuts = new Set<number>();
-  while (cuts.size < parts - 1) cuts.add(rng.int(1, lots - 1));
-  const s = [...cuts].sort((a, b) => a - b);
-  const out: number[] = [];
-  let prev = 0;
-  for (const c of s) {
-    out.push(c - prev);
-    prev = c;
-  }
-  out.push(lots - prev);
   return out;
 }

@@ -73,3 +73,10 @@ export function roundToTick(p: number, inst: Instrument): Dec {
   const n = Math.max(1, Math.round(p / tick));
   return dec(n).times(inst.tickSize);
 }
+
+/** Nearest tick (at least one tick) for a decimal price. */
+export function snapToTick(p: Dec, inst: Instrument): Dec {
+  const t = dec(inst.tickSize);
+  const n = p.div(t).round();
+  return (n.lt(1) ? dec(1) : n).times(t);
+}

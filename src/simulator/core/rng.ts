@@ -95,3 +95,19 @@ export class Rng {
     return s;
   }
 }
+
+/** Splits `total` (an integer >= parts) into `parts` positive integers at random cut points. */
+export function splitInt(total: number, parts: number, rng: Rng): number[] {
+  if (parts <= 1 || total <= 1) return [total];
+  const cuts = new Set<number>();
+  while (cuts.size < Math.min(parts, total) - 1) cuts.add(rng.int(1, total - 1));
+  const sorted = [...cuts].sort((a, b) => a - b);
+  const out: number[] = [];
+  let prev = 0;
+  for (const c of sorted) {
+    out.push(c - prev);
+    prev = c;
+  }
+  out.push(total - prev);
+  return out;
+}

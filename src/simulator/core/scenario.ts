@@ -1,5 +1,6 @@
 import { dec } from './decimal.js';
-import { snapToTick, type Engine } from './engine.js';
+import type { Engine } from './engine.js';
+import { snapToTick } from './market.js';
 import { Rng } from './rng.js';
 import type { ScenarioRequest, ScenarioStatus } from '../types.js';
 
