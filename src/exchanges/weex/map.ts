@@ -10,6 +10,12 @@ import { asObject, dec, idOf, malformed, ms, optionalString, str, type Wire } fr
  * computed with decimal.js, never floats.
  */
 const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
+/** Quotients that do not terminate (100 / 3) are cut to this many significant digits. */
+const QUOTIENT_DIGITS = 20;
+
+function quotient(a: string, b: string): string {
+  return new D(a).dividedBy(b).abs().toSignificantDigits(QUOTIENT_DIGITS).toFixed();
+}
 
 /** Read-side `type` strings, and the numeric codes 1..10 of the plan-order endpoints (B.4.6). */
 const ORDER_TYPES: Record<string, { side: Side; reduceOnly: boolean }> = {
@@ -130,7 +136,7 @@ export function mapFill(raw: unknown): ExecutionReport {
     symbol,
     side,
     // There is no price field in V2 fills: price = fillValue / fillSize.
-    price: isZero(qty) ? '0' : new D(value).dividedBy(qty).toFixed(),
+    price: isZero(qty) ? '0' : quotient(value, qty),
     qty,
     value,
     fee: dec(f.fillFee, 'fillFee'),
@@ -160,7 +166,7 @@ export function mapPosition(raw: unknown): PositionReport {
     positionIdx: sideText === 'LONG' ? 1 : 2,
     side: flat ? '' : sideText === 'LONG' ? 'Buy' : 'Sell',
     size: size.replace(/^-/, ''),
-    avgPrice: flat ? '0' : new D(openValue).dividedBy(size).abs().toFixed(),
+    avgPrice: flat ? '0' : quotient(openValue, size),
     unrealisedPnl: dec(p.unrealizePnl, 'unrealizePnl'),
     // V2 positions carry no realised PnL field; '0' means unknown here (fills carry realizePnl).
     realisedPnl: '0',
