@@ -19,7 +19,8 @@ import { run, type Db } from './query.js';
  */
 const SQL = `select count(pg_advisory_xact_lock(?, k)) as n from unnest(?::int4[]) as k`;
 
-export const LOCK_CLASS = { orders: 0x7273_0001, positions: 0x7273_0002 } as const;
+/** Lock spaces. Within one applySync they are taken in this order: orders, executions, positions. */
+export const LOCK_CLASS = { orders: 0x7273_0001, executions: 0x7273_0003, positions: 0x7273_0002 } as const;
 
 export function keyHash(key: string): number {
   let h = 0x811c9dc5;
