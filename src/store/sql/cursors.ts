@@ -32,7 +32,10 @@ export async function advanceCursors(db: Db, accountId: string, cursors: readonl
   const last = new Map<string, CursorAdvance>();
   for (const c of cursors) last.set(`${c.stream}\u0000${c.symbol}`, c);
   if (last.size === 0) return;
-  const rows = [...last.values()].map((c) => ({ s: c.stream, y: c.symbol, t: c.time, i: c.id, e: c.exchangeCursor }));
+  // key order: two batches of one account lock their cursor rows in the same order
+  const rows = [...last.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, c]) => ({ s: c.stream, y: c.symbol, t: c.time, i: c.id, e: c.exchangeCursor }));
   await run(db, ADVANCE_SQL, [accountId, now, JSON.stringify(rows)]);
 }
 

@@ -67,13 +67,13 @@ export async function insertClosedPnl(
   accountId: string,
   items: readonly ClosedPnlInput[],
 ): Promise<UpsertCounts> {
-  const seen = new Set<string>();
-  const unique = items.filter((x) => {
-    const key = `${x.report.orderId}\u0000${x.report.createdTime}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  // one row per key, in key order (concurrent inserts of the same keys then wait, not deadlock)
+  const byKey = new Map<string, ClosedPnlInput>();
+  for (const x of items) {
+    const key = `${x.report.orderId}\u0000${String(x.report.createdTime).padStart(16, '0')}`;
+    if (!byKey.has(key)) byKey.set(key, x);
+  }
+  const unique = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, x]) => x);
   let inserted = 0;
   for (const chunk of chunks(unique, CLOSED_PNL_CHUNK)) {
     inserted += (await run(db, SQL, [exchange, accountId, closedPnlJson(chunk)])).length;
