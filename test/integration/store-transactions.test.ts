@@ -140,6 +140,25 @@ for (const kind of DB_KINDS) {
       }
     });
 
+    it('inserts each execution once when overlapping batches, large and small, race', async () => {
+      // Large batches take the COPY path on PostgreSQL (no ON CONFLICT): the per-account lock
+      // must keep a concurrent writer from slipping a duplicate in between.
+      const fill = (i: number) => ({ report: executionReport({ execId: `race-${i}` }), robotId: null });
+      const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => fill(from + i));
+      const stores: Store[] = kind === 'postgresql' ? await Promise.all([1, 2].map(() => createStore(fx.db.config))) : [];
+      const writers = [fx.store, ...stores];
+      try {
+        const pages = [range(0, 3_000), range(1_500, 3_000), range(2_900, 200), range(4_000, 2_500), range(100, 50)];
+        const results = await Promise.all(pages.map((p, i) => writers[i % writers.length]!.applySync(batch({ executions: p }))));
+        const inserted = results.reduce((n, r) => n + r.executions.inserted, 0);
+        const distinct = new Set(pages.flat().map((x) => x.report.execId)).size;
+        assert.equal(inserted, distinct);
+        assert.equal(Number((await fx.query<{ n: unknown }>('select count(*) as n from executions'))[0]!.n), distinct);
+      } finally {
+        await Promise.all(stores.map((s) => s.close()));
+      }
+    });
+
     it('answers other calls while a large batch is being written', async () => {
       // On PGlite every call shares one backend: the store must queue them, never interleave
       // them into the open transaction (that would hang until the acquire timeout).
