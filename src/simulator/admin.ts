@@ -1,7 +1,7 @@
 import { CoreError } from './core/errors.js';
 import type { SimRequest } from './http/types.js';
 import { SimulatorConfigError } from './options.js';
-import type { DirectOrderRequest, HistoryRequest, ScenarioRequest, SimulatorHandle } from './types.js';
+import type { DirectOrderRequest, HistoryRequest, ScenarioRequest, SimulatorHandle, TruthPart } from './types.js';
 
 type Answer = { status: number; body: unknown };
 type Route = (req: SimRequest, body: Record<string, unknown>) => unknown;
@@ -29,6 +29,15 @@ function optNumber(v: string | null, k: string): number | undefined {
   return n;
 }
 
+const PARTS: TruthPart[] = ['orders', 'executions', 'positions', 'closedPnl', 'journal'];
+
+function truthParts(v: string | null): TruthPart[] | undefined {
+  if (!v) return undefined;
+  const parts = v.split(',').map((x) => x.trim());
+  for (const p of parts) if (!PARTS.includes(p as TruthPart)) throw new AdminError(`include: expected a comma list of ${PARTS.join(', ')}, received ${JSON.stringify(p)}`);
+  return parts as TruthPart[];
+}
+
 /**
  * The /__sim/ admin API: everything the in-process handle offers, over HTTP JSON, so a
  * benchmark that runs the simulator as a child process can drive it. Never rate limited,
@@ -41,7 +50,12 @@ export class AdminApi {
     this.#routes = {
       'GET /__sim/info': () => s.info(),
       'GET /__sim/accounts': () => s.accounts,
-      'GET /__sim/truth': (r) => s.truth({ accountId: r.query.get('accountId') || undefined, since: optNumber(r.query.get('since'), 'since') }),
+      'GET /__sim/truth': (r) =>
+        s.truth({
+          accountId: r.query.get('accountId') || undefined,
+          since: optNumber(r.query.get('since'), 'since'),
+          include: truthParts(r.query.get('include')),
+        }),
       'GET /__sim/faults': () => s.faults(),
       'PUT /__sim/faults': (_r, b) => (s.setFaults(b), s.faults()),
       'POST /__sim/faults': (_r, b) => (s.setFaults(b), s.faults()),

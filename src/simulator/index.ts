@@ -26,5 +26,7 @@ export type {
   SimulatorInfo,
   SimulatorOptions,
   SimulatorStats,
+  TruthPart,
+  TruthQuery,
   TruthRow,
 } from './types.js';

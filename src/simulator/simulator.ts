@@ -29,6 +29,8 @@ import type {
   SimulatorInfo,
   SimulatorOptions,
   SimulatorStats,
+  TruthPart,
+  TruthQuery,
   TruthRow,
 } from './types.js';
 
@@ -120,21 +122,24 @@ class Simulator implements SimulatorHandle {
     };
   }
 
-  truth(q: { accountId?: string; since?: number } = {}): GroundTruth {
+  truth(q: TruthQuery = {}): GroundTruth {
     const since = q.since ?? -Infinity;
+    const want = new Set<TruthPart>(q.include ?? ['orders', 'executions', 'positions', 'closedPnl', 'journal']);
     const accts = q.accountId ? [this.#engine.account(q.accountId)] : [...this.#engine.accounts.values()];
     const f = this.#front.format;
     const out: GroundTruth = { exchange: this.exchange, now: this.now(), orders: [], executions: [], positions: [], closedPnl: [], journal: [] };
     const row = (accountId: string, changedAt: number, r: Record<string, unknown>): TruthRow => ({ ...r, accountId, changedAt });
     for (const a of accts) {
-      for (const o of a.orders.items) if (o.changedAt >= since) out.orders.push(row(a.id, o.changedAt, f.order(o)));
-      for (const e of a.executions.items) if (e.changedAt >= since) out.executions.push(row(a.id, e.changedAt, f.execution(e)));
-      for (const c of a.closedPnl.items) if (c.changedAt >= since) out.closedPnl.push(row(a.id, c.changedAt, f.closedPnl(c)));
-      for (const p of a.positions.values()) {
-        if (p.changedAt >= since) out.positions.push(row(a.id, p.changedAt, f.position(p, this.#engine.market.price(p.symbol, out.now))));
+      if (want.has('orders')) for (const o of a.orders.items) if (o.changedAt >= since) out.orders.push(row(a.id, o.changedAt, f.order(o)));
+      if (want.has('executions')) for (const e of a.executions.items) if (e.changedAt >= since) out.executions.push(row(a.id, e.changedAt, f.execution(e)));
+      if (want.has('closedPnl')) for (const c of a.closedPnl.items) if (c.changedAt >= since) out.closedPnl.push(row(a.id, c.changedAt, f.closedPnl(c)));
+      if (want.has('positions')) {
+        for (const p of a.positions.values()) {
+          if (p.changedAt >= since) out.positions.push(row(a.id, p.changedAt, f.position(p, this.#engine.market.price(p.symbol, out.now))));
+        }
       }
     }
-    out.journal = this.#engine.journal.since(q);
+    if (want.has('journal')) out.journal = this.#engine.journal.since(q);
     return out;
   }
 

@@ -157,6 +157,14 @@ export interface DirectCancelRequest {
 /** Rows in the exchange's own wire shape plus `accountId` and `changedAt` (ms, simulator clock). */
 export type TruthRow = Record<string, unknown> & { accountId: string; changedAt: number };
 
+export type TruthPart = 'orders' | 'executions' | 'positions' | 'closedPnl' | 'journal';
+
+export interface TruthQuery {
+  accountId?: string;
+  since?: number;
+  include?: TruthPart[];
+}
+
 export interface GroundTruth {
   exchange: ExchangeName;
   now: number;
@@ -225,7 +233,8 @@ export interface SimulatorHandle {
   readonly accounts: SimAccountInfo[];
   readonly symbols: string[];
   info(): SimulatorInfo;
-  truth(q?: { accountId?: string; since?: number }): GroundTruth;
+  /** Ground truth, optionally for one account, changes at/after `since`, some parts only (default all). */
+  truth(q?: TruthQuery): GroundTruth;
   faults(): FaultConfig;
   /** Merges into the current faults (validated; throws SimulatorConfigError). */
   setFaults(f: Partial<FaultConfig>): void;

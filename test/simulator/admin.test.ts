@@ -45,6 +45,10 @@ describe('simulator: admin API (/__sim/)', () => {
     assert.ok(t.body.journal.some((j: any) => j.kind === 'order' && j.change === 'cancelled'));
     const since = await admin(sim, 'GET', `/__sim/truth?since=${Date.now() + 60_000}`);
     assert.equal(since.body.orders.length, 0);
+    const some = await admin(sim, 'GET', `/__sim/truth?accountId=${acct}&include=orders,positions`);
+    assert.equal(some.body.orders.length, 2);
+    assert.deepEqual([some.body.executions, some.body.journal], [[], []]);
+    assert.equal((await admin(sim, 'GET', '/__sim/truth?include=trades')).status, 400);
     assert.equal((await admin(sim, 'POST', '/__sim/orders', { accountId: 'nobody', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '0.001' })).status, 404);
     assert.equal((await admin(sim, 'POST', '/__sim/orders', { accountId: acct, symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '0.0001' })).status, 400);
     assert.equal((await admin(sim, 'POST', '/__sim/orders/cancel', { accountId: acct, orderId: 'nope' })).status, 400);
