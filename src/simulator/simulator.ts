@@ -1,4 +1,3 @@
-import { registerSecret } from '../util/redact.js';
 import { makeAccounts } from './core/accounts-gen.js';
 import { parseDecimalText } from './core/decimal.js';
 import { Engine } from './core/engine.js';
@@ -56,11 +55,9 @@ class Simulator implements SimulatorHandle {
   constructor(o: ResolvedOptions) {
     this.#o = o;
     this.exchange = o.exchange;
+    // Simulated credentials are printed on stdout by design and never logged; they are not put
+    // in the process-wide redaction registry (1,000 accounts would slow every log line).
     const creds = makeAccounts(o.seed, o.exchange, o.accounts);
-    for (const c of creds) {
-      registerSecret(c.apiSecret);
-      registerSecret(c.passphrase);
-    }
     this.#faults = new FaultInjector(o.faults, o.seed);
     const now = () => o.now() + this.#faults.config.clockSkewMs;
     this.#engine = new Engine({ seed: o.seed, idFormat: o.exchange === 'weex' ? 'int64' : 'uuid', symbols: o.symbols, accounts: creds, behaviour: o.behaviour, now });
@@ -250,6 +247,11 @@ class Simulator implements SimulatorHandle {
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<SimulatorHandle> {
   const sim = new Simulator(resolveOptions(opts));
-  await sim.start();
+  try {
+    await sim.start();
+  } catch (e) {
+    await sim.close().catch(() => undefined);
+    throw e;
+  }
   return sim;
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import YAML from 'yaml';
 import { closeLogger, createLogger } from '../../util/logger.js';
-import { startSimulator, type FaultConfig } from '../../simulator/index.js';
+import { SimulatorConfigError, startSimulator, type FaultConfig } from '../../simulator/index.js';
 
 interface SimulatorCliOptions {
   exchange: string;
@@ -81,7 +81,9 @@ export function registerSimulatorCommand(program: Command): void {
       });
     } catch (e) {
       await closeLogger(logger);
-      cmd.error(`robosync simulator: ${(e as Error).message}`, { exitCode: 2 });
+      // Bad options are usage errors (2); anything else (port in use...) is a failure (1).
+      if (e instanceof SimulatorConfigError) cmd.error(`robosync simulator: ${e.message}`, { exitCode: 2 });
+      throw e;
     }
     process.stdout.write(JSON.stringify(sim.info()) + '\n');
     const signal = await new Promise<string>((resolve) => {

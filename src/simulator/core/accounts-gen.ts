@@ -1,6 +1,7 @@
 import type { AccountCredentials } from './account.js';
 import { hash32, Rng } from './rng.js';
 import type { AccountSpec, ExchangeName } from '../types.js';
+import { SimulatorConfigError } from '../options.js';
 
 /**
  * Accounts and keys from the seed: the same seed gives the same ids, UIDs and credentials, so
@@ -24,8 +25,8 @@ export function makeAccounts(seed: number, exchange: ExchangeName, specs: Accoun
       apiSecret: s.apiSecret ?? genSecret,
     };
     if (exchange === 'weex') c.passphrase = s.passphrase ?? genPass;
-    if (ids.has(c.id)) throw new Error(`accounts[${i}].id: expected a unique id, received duplicate ${JSON.stringify(c.id)}`);
-    if (keys.has(c.apiKey)) throw new Error(`accounts[${i}].apiKey: expected a unique key, received a duplicate`);
+    if (ids.has(c.id)) throw new SimulatorConfigError(`accounts[${i}].id: expected a unique id, received duplicate ${JSON.stringify(c.id)}`);
+    if (keys.has(c.apiKey)) throw new SimulatorConfigError(`accounts[${i}].apiKey: expected a unique key, received a duplicate`);
     ids.add(c.id);
     keys.add(c.apiKey);
     out.push(c);
