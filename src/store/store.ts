@@ -168,7 +168,7 @@ class SqlStore implements Store {
         ? await upsertOrders(trx, exchange, accountId, batch.orders, now)
         : { inserted: 0, updated: 0, unchanged: 0, changes: [] },
       executions: batch.executions?.length
-        ? await upsertExecutions(trx, exchange, accountId, batch.executions, { copy: this.kind === 'postgresql' })
+        ? await upsertExecutions(trx, exchange, accountId, batch.executions, { copy: this.kind === 'postgresql' ? 'stream' : 'blob' })
         : { inserted: 0, updated: 0, unchanged: 0, insertedRows: [] },
       closedPnl: batch.closedPnl?.length
         ? await insertClosedPnl(trx, exchange, accountId, batch.closedPnl)
