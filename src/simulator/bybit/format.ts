@@ -8,7 +8,21 @@ import type { OrderState, SimClosedPnl, SimExecution, SimOrder, SimPosition } fr
  * `positionIdx`/`triggerDirection`/`smpGroup` as integers, `seq` as a number, booleans as booleans.
  */
 
+const rowCache = new WeakMap<SimOrder, { rev: number; live?: Record<string, unknown>; history?: Record<string, unknown> }>();
+
+/**
+ * The current state of an order as a REST row, cached until the order changes (`rev`): open
+ * orders are listed far more often than they change. Callers must not mutate the result.
+ */
 export function orderRow(o: SimOrder, inst: Instrument, state: OrderState = o, history = false): Record<string, unknown> {
+  if (state !== o) return renderOrder(o, inst, state, history);
+  let c = rowCache.get(o);
+  if (!c || c.rev !== o.rev) rowCache.set(o, (c = { rev: o.rev }));
+  const k = history ? 'history' : 'live';
+  return (c[k] ??= renderOrder(o, inst, o, history));
+}
+
+function renderOrder(o: SimOrder, inst: Instrument, state: OrderState, history: boolean): Record<string, unknown> {
   const q = inst.qtyDecimals;
   const filled = state.cumExecQty.gt(0);
   const open = state.status === 'New' || state.status === 'PartiallyFilled';

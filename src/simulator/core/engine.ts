@@ -188,6 +188,7 @@ export class Engine {
     }
     const o: SimOrder = {
       n: this.nextN(),
+      rev: 0,
       accountId,
       orderId: this.newOrderId(),
       orderLinkId: req.orderLinkId ?? '',
@@ -292,6 +293,7 @@ export class Engine {
   }
 
   #pushVersion(o: SimOrder): void {
+    o.rev++;
     const v: OrderState & { at: number } = {
       at: o.updatedTime,
       status: o.status,

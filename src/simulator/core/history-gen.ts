@@ -135,6 +135,7 @@ function makeOrder(engine: Engine, acct: AccountState, symbol: string, side: Sid
   const n = engine.nextN();
   return {
     n,
+    rev: 0,
     accountId: acct.id,
     orderId: engine.newOrderId(),
     orderLinkId: rng.chance(0.7) ? `hist-${n.toString(36)}` : '',
@@ -168,6 +169,7 @@ function histFill(engine: Engine, o: SimOrder, qty: Dec, price: Dec, maker: bool
   const rate = maker ? engine.behaviour.makerFeeRate : engine.behaviour.takerFeeRate;
   const fee = value.times(rate).toDecimalPlaces(8);
   const effect = applyFill(pos, o.side, qty, price, fee, at);
+  o.rev++;
   o.cumExecQty = o.cumExecQty.plus(qty);
   o.cumExecValue = o.cumExecValue.plus(value);
   o.cumExecFee = o.cumExecFee.plus(fee);

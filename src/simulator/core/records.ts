@@ -28,6 +28,8 @@ export interface OrderState {
 
 export interface SimOrder extends OrderState {
   n: number;
+  /** Bumped on every change; lets the fronts cache rendered rows (reads far outnumber changes). */
+  rev: number;
   accountId: string;
   orderId: string;
   orderLinkId: string;
