@@ -34,6 +34,8 @@ export interface EngineDeps {
    * (CLI commands such as backfill and status). Default true.
    */
   schedule?: boolean;
+  /** raw lag samples as they are measured (the benchmark collects them) */
+  observer?: { eventLag?(ms: number): void; detectionLag?(kind: 'order' | 'fill', ms: number): void };
 }
 
 export interface HistoryAccountResult {
@@ -203,6 +205,7 @@ export class Engine {
   readonly #accounts = new Map<string, AccountRuntime>();
   readonly #robots = new Map<string, RobotRuntime>();
   readonly #random: () => number;
+  readonly #observer: NonNullable<EngineDeps['observer']>;
   readonly #adapters: Record<string, AdapterFactory>;
   #state: EngineStatus['state'] = 'created';
   #heartbeat: ReturnType<Clock['setTimeout']> | null = null;
@@ -218,6 +221,7 @@ export class Engine {
     this.logger = deps.logger ?? createLogger({ level: config.logging.level, format: config.logging.format });
     this.#random = deps.random ?? Math.random;
     this.#schedule = deps.schedule ?? true;
+    this.#observer = deps.observer ?? {};
     this.#store = store;
     this.#ownsStore = ownsStore;
     this.#adapters = { ...defaultAdapterFactories(), ...deps.adapters };
@@ -304,6 +308,7 @@ export class Engine {
     const now = this.clock.now();
     if (ev.orderId) acct.syncer.state.hint(ev.orderId, ev.robotId);
     if (ev.orderLinkId) acct.syncer.state.hint(ev.orderLinkId, ev.robotId);
+    acct.syncer.state.noteEvent({ orderId: ev.orderId, orderLinkId: ev.orderLinkId, symbol: ev.symbol ?? robot.row.symbols[0] });
 
     // With a healthy private stream the exchange pushes the effect: wait for it briefly.
     const ref = ev.orderId ?? ev.orderLinkId;
@@ -419,11 +424,13 @@ export class Engine {
   #observeEventLag(ms: number): void {
     this.#metrics.eventLag.observe(ms / 1000);
     this.#live.eventLag(ms);
+    this.#observer.eventLag?.(ms);
   }
 
   #observeDetectionLag(kind: 'order' | 'fill', ms: number): void {
     this.#metrics.detectionLag.observe({ kind }, Math.max(0, ms) / 1000);
     this.#live.detectionLag(Math.max(0, ms));
+    this.#observer.detectionLag?.(kind, Math.max(0, ms));
   }
 
   /** Prometheus text of this engine's registry. */

@@ -34,6 +34,12 @@ export class AccountState {
   readonly unresolvable = new Set<string>();
   /** orderId / orderLinkId -> robot, from robot events */
   readonly hints = new Map<string, string>();
+  /** orders robot events named since the last sync: looked up if the open list does not show them */
+  readonly pendingRefs = new Map<string, { orderId?: string; orderLinkId?: string; symbol?: string }>();
+  /** a robot event without order ids: the next sync takes the full look */
+  needFull = false;
+  /** cumulative filled quantity of orders seen closed recently (so a second look finds no "new" fill) */
+  readonly #closedCum = new Map<string, string>();
   /** fingerprint of the last open list: unchanged means nothing can have filled */
   openSignature = '';
   lastFullAt = 0;
@@ -59,6 +65,21 @@ export class AccountState {
     }
     for (const p of positions) this.notePosition(p);
     this.loaded = true;
+  }
+
+  /** Cumulative filled quantity as last seen, '0' for an order never seen. */
+  knownCum(orderId: string): string {
+    return this.open.get(orderId)?.cumExecQty ?? this.#closedCum.get(orderId) ?? '0';
+  }
+
+  /** A robot event: remember what it names so the next sync can look it up. */
+  noteEvent(e: { orderId?: string; orderLinkId?: string; symbol?: string }): void {
+    if (!e.orderId && !e.orderLinkId) {
+      this.needFull = true;
+      return;
+    }
+    if (this.pendingRefs.size >= MAX_HINTS) this.pendingRefs.delete(this.pendingRefs.keys().next().value!);
+    this.pendingRefs.set(e.orderId ?? e.orderLinkId!, { orderId: e.orderId, orderLinkId: e.orderLinkId, symbol: e.symbol });
   }
 
   hint(key: string, robotId: string): void {
@@ -87,6 +108,8 @@ export class AccountState {
       });
     } else {
       this.open.delete(r.orderId);
+      if (this.#closedCum.size >= MAX_HINTS) this.#closedCum.delete(this.#closedCum.keys().next().value!);
+      this.#closedCum.set(r.orderId, r.cumExecQty);
     }
   }
 

@@ -1,6 +1,6 @@
 import type { Priority } from '../domain/priority.js';
 import { Attribution } from '../domain/attribution.js';
-import { isOpenStatus } from '../domain/order-status.js';
+import { compareDecimal, isOpenStatus } from '../domain/order-status.js';
 import type { ExchangeName, ExecutionReport, OrderReport, PositionReport } from '../domain/types.js';
 import type { CallOptions, ExchangeAdapter } from '../exchanges/adapter.js';
 import { splitWindows, walkPages } from '../exchanges/walk.js';
@@ -44,7 +44,8 @@ export interface AccountSyncResult {
   nonZeroSymbols: Set<string>;
 }
 
-const FULL_REASONS = new Set<Priority>(['event', 'reconnect', 'manual']);
+/** job priorities / reasons that always take the full look */
+const FULL_REASONS = new Set<string>(['reconnect', 'manual']);
 export const EXECUTIONS_STREAM = 'executions';
 
 /**
@@ -87,23 +88,45 @@ export class AccountSyncer {
     const openIds = new Set(open.map((o) => o.orderId));
     const signature = AccountState.signature(open);
 
-    // 2. orders that left the list: their final state, looked up (invariant 5: never assumed)
+    // 2. orders that left the list, and orders robots told us about that never showed in it
+    //    (a market order fills before any poll): their state, looked up (invariant 5: never assumed)
     const vanished = [...this.state.open.values()].filter((o) => !openIds.has(o.orderId) && !this.state.unresolvable.has(o.orderId));
+    const refs = [...this.state.pendingRefs.values()].filter((r) => !(r.orderId && (openIds.has(r.orderId) || this.state.open.has(r.orderId))) && !(r.orderLinkId && open.some((o) => o.orderLinkId === r.orderLinkId)));
+    this.state.pendingRefs.clear();
+    const lookups = [
+      ...vanished.map((v) => ({ orderId: v.orderId, symbol: v.symbol, orderLinkId: v.orderLinkId })),
+      ...refs.filter((r) => r.orderId && !vanished.some((v) => v.orderId === r.orderId)).map((r) => ({ orderId: r.orderId!, symbol: r.symbol ?? symbols[0] ?? '', orderLinkId: r.orderLinkId ?? null })),
+    ];
     const resolved: OrderReport[] = [];
-    for (const v of vanished) {
-      const r = await adapter.order({ orderId: v.orderId, symbol: v.symbol, orderLinkId: v.orderLinkId }, opts);
+    for (const ref of lookups) {
+      const r = await adapter.order(ref, opts);
       if (r) resolved.push(r);
-      else {
+      else if (this.state.open.has(ref.orderId)) {
         // The exchange positively does not know it: leave the stored row alone, stop asking.
-        this.state.unresolvable.add(v.orderId);
-        this.d.logger.warn('order left the open list and the exchange does not know it', { orderId: v.orderId, symbol: v.symbol });
+        this.state.unresolvable.add(ref.orderId);
+        this.d.logger.warn('order left the open list and the exchange does not know it', { orderId: ref.orderId, symbol: ref.symbol });
       }
     }
+    // a robot event naming only an orderLinkId we could not place: fall back to a full look
+    const unresolvedRefs = refs.some((r) => !r.orderId && r.orderLinkId);
 
     const now = clock.now();
-    const changed = signature !== this.state.openSignature || vanished.length > 0;
+    const changed = signature !== this.state.openSignature || resolved.length > 0;
     const positionsDue = now - this.state.lastPositionsAt >= this.d.options.idleIntervalMs;
-    const full = changed || positionsDue || !this.state.lastFullAt || [...job.reasons].some((r) => FULL_REASONS.has(r as Priority)) || FULL_REASONS.has(job.priority);
+    // Executions and positions move only when something filled. The open list and the lookups
+    // show every fill of the orders we know of (cumExecQty grew); only what we cannot see
+    // (an event without ids, a reconnect gap, a manual request, a liquidation between position
+    // checks) calls for the full look regardless.
+    const filled = [...open, ...resolved].some((o) => compareDecimal(o.cumExecQty, this.state.knownCum(o.orderId)) > 0);
+    const full =
+      filled ||
+      positionsDue ||
+      unresolvedRefs ||
+      !this.state.lastFullAt ||
+      this.state.needFull ||
+      [...job.reasons].some((r) => FULL_REASONS.has(r as Priority)) ||
+      FULL_REASONS.has(job.priority);
+    this.state.needFull = false;
 
     const orders = [...open, ...resolved].map((report) => ({
       report,

@@ -4,6 +4,7 @@ import { registerMigrateCommand } from './migrate.js';
 import { registerStatusCommand } from './status.js';
 import { registerExportCommand } from './export.js';
 import { registerBackfillCommand } from './backfill.js';
+import { registerBenchCommand } from './bench.js';
 
 /** Each command module adds itself here. */
 export function registerCommands(program: Command): void {
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerStatusCommand(program);
   registerExportCommand(program);
   registerSimulatorCommand(program);
+  registerBenchCommand(program);
 }
