@@ -7,20 +7,23 @@ import { parseDuration } from '../util/duration.js';
  */
 const expect = (what: string) => ({ error: () => `expected ${what}` });
 
+/** Values from the environment arrive as strings: `port: ${PORT}` reads as the number it spells. */
+const numeric = (v: unknown) => (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v);
+
 export const num = (min: number, max?: number) => {
   const what = max === undefined ? `a number >= ${min}` : `a number between ${min} and ${max}`;
   let s = z.number(expect(what)).min(min, expect(what));
   if (max !== undefined) s = s.max(max, expect(what));
-  return s;
+  return z.preprocess(numeric, s);
 };
 export const int = (min: number, max?: number) => {
   const what = max === undefined ? `an integer >= ${min}` : `an integer between ${min} and ${max}`;
   let s = z.number(expect(what)).int(expect(what)).min(min, expect(what));
   if (max !== undefined) s = s.max(max, expect(what));
-  return s;
+  return z.preprocess(numeric, s);
 };
 const str = (what = 'a non-empty string') => z.string(expect(what)).min(1, expect(what));
-const bool = () => z.boolean(expect('true or false'));
+const bool = () => z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean(expect('true or false')));
 const id = () =>
   z
     .string(expect('an id (letters, digits, . _ - : up to 64 chars)'))
