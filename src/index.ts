@@ -40,3 +40,5 @@ export type {
 export type { Store, DatabaseConfig, StoredOrder, StoredExecution, StoredPosition, SyncRunRow } from './store/types.js';
 export { startSimulator } from './simulator/index.js';
 export type { SimulatorOptions, SimulatorHandle } from './simulator/index.js';
+export { startServer } from './server/server.js';
+export type { StartServerOptions, ServerHandle, ServerConfig, ServerTuning } from './server/server.js';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { redact } from '../util/redact.js';
+import { redact, redactString } from '../util/redact.js';
 import type { AuthPolicy } from './auth.js';
 import { readJson } from './body.js';
 import type { ServerContext } from './context.js';
@@ -43,7 +43,7 @@ async function handle(c: ServerContext, router: Router, auth: AuthPolicy, req: I
     });
   } catch (err) {
     const mapped = toErrorAnswer(err);
-    if (mapped.unexpected) c.logger.error('control API handler failed', { method, route: routeLabel, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    if (mapped.unexpected) c.logger.error('control API handler failed', { method, route: routeLabel, error: redactString(err instanceof Error ? `${err.name}: ${err.message}` : String(err)) });
     answer = { status: mapped.status, body: mapped.body, headers: mapped.headers };
   }
   send(req, res, answer);

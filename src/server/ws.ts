@@ -4,12 +4,12 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { INBOUND_EVENTS, OUTBOUND_EVENTS, type OutboundEventName, type OutboundEvents } from '../bus/events.js';
 import type { Engine } from '../engine.js';
 import type { Logger } from '../util/logger.js';
-import { redact } from '../util/redact.js';
+import { redact, redactString } from '../util/redact.js';
 import { VERSION } from '../version.js';
 import type { AuthPolicy } from './auth.js';
 import { HttpError, toErrorAnswer } from './errors.js';
 import { ingestEvent, type IngestResult } from './ingest.js';
-import type { ServerMetrics } from './metrics.js';
+import type { DisconnectReason, ServerMetrics } from './metrics.js';
 import type { ResolvedServerOptions } from './options.js';
 import { statusView } from './routes/status.js';
 import { CLOSE_GOING_AWAY, CLOSE_HEARTBEAT, CLOSE_POLICY, CLOSE_SLOW_CONSUMER, Peer } from './ws-peer.js';
@@ -90,7 +90,7 @@ export class WsHub {
         new Promise<void>((resolve) => {
           if (p.ws.readyState === p.ws.CLOSED) return resolve();
           p.ws.once('close', () => resolve());
-          p.close(CLOSE_GOING_AWAY, 'server shutting down', 'shutdown');
+          this.#disconnect(p, CLOSE_GOING_AWAY, 'server shutting down', 'shutdown');
         }),
     );
     await Promise.all(closing);
@@ -105,7 +105,7 @@ export class WsHub {
       closeGraceMs: CLOSE_GRACE_MS,
     }, (p, unsent) => {
       logger.warn('websocket peer too slow; disconnecting', { peer: p.id, remote: p.remote, unsentBytes: unsent, limitBytes: options.wsMaxBufferedBytes });
-      p.close(CLOSE_SLOW_CONSUMER, `slow consumer: more than ${options.wsMaxBufferedBytes} bytes waiting to be sent`, 'slow_consumer');
+      this.#disconnect(p, CLOSE_SLOW_CONSUMER, `slow consumer: more than ${options.wsMaxBufferedBytes} bytes waiting to be sent`, 'slow_consumer');
     });
     this.#peers.add(peer);
     metrics.wsPeers.set(this.#peers.size);
@@ -117,7 +117,8 @@ export class WsHub {
     ws.on('close', (code) => {
       this.#peers.delete(peer);
       metrics.wsPeers.set(this.#peers.size);
-      metrics.wsDisconnects.inc({ reason: peer.closeReason ?? 'client' });
+      // Server-side decisions were counted when taken (a stalled peer may take seconds to go).
+      if (peer.closeReason === null) metrics.wsDisconnects.inc({ reason: 'client' });
       logger.debug('websocket peer closed', { peer: peer.id, code, reason: peer.closeReason ?? 'client' });
     });
     this.#reply(peer, {
@@ -142,7 +143,7 @@ export class WsHub {
       this.#dispatch(peer, msg);
     } catch (err) {
       // A handler bug must not take the connection (or the process) down with it.
-      this.#d.logger.error('websocket message handler failed', { peer: peer.id, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      this.#d.logger.error('websocket message handler failed', { peer: peer.id, error: redactString(err instanceof Error ? `${err.name}: ${err.message}` : String(err)) });
       this.#reply(peer, { type: 'error', error: toErrorAnswer(err).body.error });
     }
   }
@@ -152,7 +153,7 @@ export class WsHub {
     switch (msg.kind) {
       case 'invalid': {
         this.#reply(peer, { type: 'error', ...(msg.id !== null ? { id: msg.id } : {}), error: { code: msg.code, message: msg.message, ...(msg.field ? { field: msg.field } : {}) } });
-        if (peer.noteInvalid(Date.now())) peer.close(CLOSE_POLICY, 'too many malformed messages', 'abuse');
+        if (peer.noteInvalid(Date.now())) this.#disconnect(peer, CLOSE_POLICY, 'too many malformed messages', 'abuse');
         return;
       }
       case 'ping':
@@ -231,7 +232,7 @@ export class WsHub {
       if (peer.closing) continue;
       if (!peer.alive) {
         this.#d.logger.info('websocket peer stopped answering pings; dropping it', { peer: peer.id, remote: peer.remote });
-        peer.close(CLOSE_HEARTBEAT, 'heartbeat timeout: no pong within one interval', 'heartbeat');
+        this.#disconnect(peer, CLOSE_HEARTBEAT, 'heartbeat timeout: no pong within one interval', 'heartbeat');
         // It is not answering, so it will not finish a close handshake either.
         peer.ws.terminate();
         continue;
@@ -243,6 +244,12 @@ export class WsHub {
         // closed in between; its close handler cleans up
       }
     }
+  }
+
+  #disconnect(peer: Peer, code: number, reason: string, why: DisconnectReason): void {
+    if (peer.closing) return;
+    this.#d.metrics.wsDisconnects.inc({ reason: why });
+    peer.close(code, reason, why);
   }
 
   #reply(peer: Peer, obj: object): void {

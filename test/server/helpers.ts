@@ -70,7 +70,7 @@ export async function call(base: string, method: string, path: string, opts: { t
     body = JSON.stringify(opts.body);
     headers['content-type'] ??= 'application/json';
   }
-  const res = await fetch(base + path, { method, headers, body });
+  const res = await fetch(base + path, { method, headers, body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body) });
   const text = await res.text();
   let json: unknown = null;
   try {
@@ -79,4 +79,39 @@ export async function call(base: string, method: string, path: string, opts: { t
     json = null;
   }
   return { status: res.status, headers: res.headers, text, json };
+}
+
+/** A Logger that keeps what it was told (for "warns once" and "never logs a secret"). */
+export function recordingLogger(): { logger: import('../../src/util/logger.js').Logger; lines: { level: string; message: string; meta?: Record<string, unknown> }[] } {
+  const lines: { level: string; message: string; meta?: Record<string, unknown> }[] = [];
+  const make = (base: Record<string, unknown>): import('../../src/util/logger.js').Logger => ({
+    debug: (message, meta) => lines.push({ level: 'debug', message, meta: { ...base, ...meta } }),
+    info: (message, meta) => lines.push({ level: 'info', message, meta: { ...base, ...meta } }),
+    warn: (message, meta) => lines.push({ level: 'warn', message, meta: { ...base, ...meta } }),
+    error: (message, meta) => lines.push({ level: 'error', message, meta: { ...base, ...meta } }),
+    child: (meta) => make({ ...base, ...meta }),
+  });
+  return { logger: make({}), lines };
+}
+
+/** Opens a WebSocket; resolves with the socket, or with the HTTP status that refused it. */
+export async function wsConnect(url: string, opts: { token?: string; query?: string; headers?: Record<string, string>; autoPong?: boolean } = {}): Promise<{ ws: import('ws').WebSocket; status: 101; messages: any[] } | { ws: null; status: number; body: string }> {
+  const { WebSocket } = await import('ws');
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const target = url.replace(/^http/, 'ws') + '/api/v1/ws' + (opts.query ?? '');
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(target, { headers, autoPong: opts.autoPong ?? true });
+    // The server's hello can arrive in the same packet as the 101: listen before 'open'.
+    const messages: any[] = [];
+    ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
+    ws.once('open', () => resolve({ ws, status: 101, messages }));
+    ws.once('unexpected-response', (_req, res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ ws: null, status: res.statusCode ?? 0, body }));
+    });
+    ws.once('error', (err) => reject(err));
+  });
 }

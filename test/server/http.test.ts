@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { TOKEN, call, startServerRig, type ServerRig } from './helpers.js';
 
@@ -73,6 +74,18 @@ describe('control API over HTTP', function () {
       assert.match(r.text, /^robosync_http_requests_total\{route="\/api\/v1\/status",method="GET",status="200"\} [1-9]/m);
       assert.match(r.text, /^robosync_robots\{tier="idle"\} 3$/m);
       assert.match(r.text, /^robosync_queue_depth\{priority="event"\} 0$/m);
+    });
+    it('config/grafana-dashboard.json queries only series /metrics exports, and charts every engine series', async () => {
+      const dash = JSON.parse(readFileSync(new URL('../../config/grafana-dashboard.json', import.meta.url), 'utf8'));
+      const exprs: string[] = dash.panels.flatMap((p: { targets?: { expr: string }[] }) => (p.targets ?? []).map((t) => t.expr));
+      assert.ok(exprs.length >= 20);
+      const used = new Set(exprs.flatMap((e) => e.match(/robosync_[a-z_]+/g) ?? []).map((n) => n.replace(/_(bucket|sum|count)$/, '')));
+      const text = (await call(rig.url, 'GET', '/metrics')).text;
+      const exported = new Set([...text.matchAll(/^# TYPE (robosync_[a-z_]+) /gm)].map((m) => m[1]!));
+      for (const name of used) assert.ok(exported.has(name), `the dashboard queries ${name}, which /metrics does not export`);
+      for (const name of exported) assert.ok(used.has(name), `${name} is exported but not on the dashboard`);
+      const ids = dash.panels.map((p: { id: number }) => p.id);
+      assert.equal(new Set(ids).size, ids.length, 'panel ids are unique');
     });
   });
 
