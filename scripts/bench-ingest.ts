@@ -18,7 +18,7 @@
  *                    arrays, for reference (DESIGN's measured approach).
  *   c  copy-ceiling  PostgreSQL only: pg-copy-streams COPY into a temp table, then one
  *                    INSERT … SELECT … ON CONFLICT DO NOTHING, on a bare pg client.
- * Batched paths run `repeat` times and report the median run; the load average at start and end
+ * store and copy-ceiling run `repeat` times and report the median run; the load average at start and end
  * goes into the JSON (on a shared 2-core machine, other processes move these numbers by 2x).
  * Raw objects are full Bybit execution rows (~700 bytes of JSON) unless `--raw small`.
  * Creates and drops its own PostgreSQL database; PGlite runs in memory (or a temp directory).
@@ -356,10 +356,22 @@ async function copyCeiling(url: string, rows: ExecutionInput[]): Promise<number>
   }
 }
 
-/** The run with the median total time out of `a.repeat` (the ORM path runs once: it is slow and capped). */
-async function measure(path: string, store: Store, a: Args, data: ReturnType<typeof dataset>, fn: (rows: ExecutionInput[]) => Promise<number>, capped = false): Promise<PathResult> {
+/**
+ * The run with the median total time out of `repeat` runs. The paths the ratios compare (store,
+ * copy-ceiling) repeat `--repeat` times; the reference paths (statements, unnest) and the slow,
+ * capped ORM path run once.
+ */
+async function measure(
+  path: string,
+  store: Store,
+  a: Args,
+  data: ReturnType<typeof dataset>,
+  fn: (rows: ExecutionInput[]) => Promise<number>,
+  opts: { capped?: boolean; repeat?: number } = {},
+): Promise<PathResult> {
+  const capped = opts.capped ?? false;
   const runs: PathResult[] = [];
-  for (let i = 0; i < (capped ? 1 : a.repeat); i++) runs.push(await measureOnce(path, store, a, data, fn, capped));
+  for (let i = 0; i < (opts.repeat ?? 1); i++) runs.push(await measureOnce(path, store, a, data, fn, capped));
   runs.sort((x, y) => x.total.ms - y.total.ms);
   const r = runs[Math.floor((runs.length - 1) / 2)]!;
   if (runs.length > 1) r.note = `median of ${runs.length} runs (totals ${runs.map((x) => x.total.rowsPerSec).join(', ')} rows/s)`;
@@ -420,11 +432,11 @@ async function benchKind(kind: Kind, a: Args, data: ReturnType<typeof dataset>):
     // warm-up: JIT, catalog caches, the temp table
     await viaStore(store, data.phase1.slice(0, 3_000));
     const paths: PathResult[] = [];
-    paths.push(await measure('orm-one-row', store, a, data, (rows) => ormOneRow(store, rows), true));
-    paths.push(await measure('store', store, a, data, (rows) => viaStore(store, rows)));
+    paths.push(await measure('orm-one-row', store, a, data, (rows) => ormOneRow(store, rows), { capped: true }));
+    paths.push(await measure('store', store, a, data, (rows) => viaStore(store, rows), { repeat: a.repeat }));
     paths.push(await measure('statements', store, a, data, (rows) => viaStatements(store, rows)));
     paths.push(await measure('unnest', store, a, data, (rows) => viaUnnest(store, rows)));
-    if (kind === 'postgresql') paths.push(await measure('copy-ceiling', store, a, data, (rows) => copyCeiling(dbUrl, rows)));
+    if (kind === 'postgresql') paths.push(await measure('copy-ceiling', store, a, data, (rows) => copyCeiling(dbUrl, rows), { repeat: a.repeat }));
     return { paths, server };
   } finally {
     await store.close();

@@ -58,8 +58,12 @@ const COPY_TARGET = `executions (exchange, account_id, exec_id, order_id, order_
   symbol, side, price, qty, value, fee, fee_currency, is_maker, exec_type, exec_time, raw)`;
 
 export const EXECUTIONS_CHUNK = 5_000;
-/** Below this, the COPY path's extra round trips cost more than they save. */
-export const COPY_MIN_ROWS = 2_000;
+/**
+ * Smaller batches take the one-statement path. Measured (best of 5, 2 cores, fresh rows):
+ * 100 rows ~5 ms either way; 2,000 rows 42 ms JSON vs 23 ms COPY on PostgreSQL, 42 vs 33 ms on
+ * PGlite; 5,000 rows 96 vs 57 ms and 103 vs 79 ms. Around 1,000 the two are within noise.
+ */
+export const COPY_MIN_ROWS = 1_000;
 
 export interface ExecutionInput {
   report: ExecutionReport;
