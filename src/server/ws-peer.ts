@@ -10,7 +10,9 @@ import type { Channel } from './ws-messages.js';
  * `stats` snapshot replaces a queued older one (only the latest matters). When the socket buffer
  * plus our queue pass `maxBufferedBytes` the peer is too slow: the queue is dropped, it is closed
  * with 1008 and a reason, and terminated after a grace period if it does not finish the close.
- * Memory per peer therefore stays near socketHighWater + maxBufferedBytes, whatever the peer does.
+ * Memory per peer therefore stays near socketHighWater + maxBufferedBytes (plus the one message
+ * that crossed the line), whatever the peer does. Queue sizes count UTF-16 units, which for our
+ * JSON is the byte count to within the odd non-ASCII character.
  */
 export interface PeerLimits {
   maxBufferedBytes: number;

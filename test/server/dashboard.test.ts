@@ -120,6 +120,14 @@ describe('dashboard (assets and headless Chromium)', function () {
       assert.equal(await run.locator('td[data-col="scope"]').textContent(), `manual:account:${rig.sim.accounts[0]!.id}`);
       await page.locator('.toast', { hasText: 'robot grid-btc: synced' }).waitFor({ timeout: 5000 });
 
+      // A robot places an order and says so: the page shows it turn hot, and the event lag.
+      const acct = rig.sim.accounts[0]!.id;
+      const placed = await rig.sim.placeOrder(acct, { symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qty: '0.010', price: (Number(rig.sim.price('BTCUSDT')) * 0.8).toFixed(1), orderLinkId: 'grid-dash-1' });
+      assert.equal((await call(rig.url, 'POST', '/api/v1/events', { token: TOKEN, body: { event: 'order.placed', robotId: 'grid-btc', orderId: String(placed.orderId) } })).status, 202);
+      await page.waitForFunction(() => document.querySelector('#robots tr[data-robot-id="grid-btc"] td[data-col="tier"]')!.textContent === 'hot', undefined, { timeout: 10_000 });
+      assert.equal(await page.locator('#robots tr[data-robot-id="grid-btc"] td[data-col="open"]').textContent(), '1');
+      await page.waitForFunction(() => !document.getElementById('t-event-lag')!.textContent!.startsWith('–'), undefined, { timeout: 10_000 });
+
       // Charts drew something, and nothing secret is on the page.
       const drawn = await page.evaluate(() => {
         const c = document.getElementById('c-api') as HTMLCanvasElement;

@@ -172,8 +172,8 @@ function initCharts() {
   const ms = (v) => fmtMs(v).replace(' ms', '');
   charts.event = new LineChart($('c-event-lag'), { series: [{ label: 'p50', color: '--c1' }, { label: 'p99', color: '--c2' }], format: ms });
   charts.detection = new LineChart($('c-detection-lag'), { series: [{ label: 'p50', color: '--c1' }, { label: 'p99', color: '--c2' }], format: ms });
-  charts.api = new LineChart($('c-api'), { series: [{ label: 'calls/min', color: '--c3' }] });
-  charts.queue = new LineChart($('c-queue'), { series: [{ label: 'waiting', color: '--c4' }, { label: 'running', color: '--c1' }] });
+  charts.api = new LineChart($('c-api'), { series: [{ label: 'calls/min', color: '--c3' }], integer: true });
+  charts.queue = new LineChart($('c-queue'), { series: [{ label: 'waiting', color: '--c4' }, { label: 'running', color: '--c1' }], integer: true });
 }
 
 function applyStatus(s) {

@@ -5,9 +5,11 @@
 const WINDOW_MS = 5 * 60_000;
 
 export class LineChart {
-  /** @param {HTMLCanvasElement} canvas @param {{ series: { label: string, color: string }[], format?: (v: number) => string }} opts */
+  /** @param {HTMLCanvasElement} canvas @param {{ series: { label: string, color: string }[], format?: (v: number) => string, integer?: boolean }} opts */
   constructor(canvas, opts) {
     this.canvas = canvas;
+    // counts (calls, queue depth) get whole-number ticks
+    this.integer = opts.integer === true;
     this.series = opts.series;
     this.format = opts.format ?? ((v) => String(Math.round(v)));
     /** @type {{ t: number, v: (number|null)[] }[]} */
@@ -52,7 +54,8 @@ export class LineChart {
 
     let max = 0;
     for (const p of this.points) for (const v of p.v) if (v !== null && v > max) max = v;
-    const step = niceStep(max / 3 || 1);
+    const raw = niceStep(max / 3 || 1);
+    const step = this.integer ? Math.max(1, raw) : raw;
     const top = Math.max(step, Math.ceil(max / step) * step);
 
     g.font = '11px system-ui, sans-serif';
@@ -81,17 +84,29 @@ export class LineChart {
       g.lineWidth = 1.6;
       g.beginPath();
       let pen = false;
-      for (const p of this.points) {
-        const v = p.v[i];
-        if (v === null || v === undefined) {
+      const lone = [];
+      const pts = this.points;
+      const has = (k) => k >= 0 && k < pts.length && pts[k].v[i] !== null && pts[k].v[i] !== undefined;
+      for (let k = 0; k < pts.length; k++) {
+        if (!has(k)) {
           pen = false;
           continue;
         }
-        if (pen) g.lineTo(x(p.t), y(v));
-        else g.moveTo(x(p.t), y(v));
+        const px = x(pts[k].t);
+        const py = y(pts[k].v[i]);
+        if (pen) g.lineTo(px, py);
+        else g.moveTo(px, py);
+        // A sample with no neighbour draws no segment; show it as a dot.
+        if (!has(k - 1) && !has(k + 1)) lone.push([px, py]);
         pen = true;
       }
       g.stroke();
+      g.fillStyle = g.strokeStyle;
+      for (const [px, py] of lone) {
+        g.beginPath();
+        g.arc(px, py, 2, 0, 2 * Math.PI);
+        g.fill();
+      }
     });
 
     // Legend with the latest value of each series.
