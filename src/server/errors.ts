@@ -1,4 +1,4 @@
-import { BadEventError, ConfigError, EngineStoppedError, NotFoundError } from '../errors.js';
+import { BadEventError, ConfigError, EngineStoppedError, NotFoundError, StoreUnavailableError } from '../errors.js';
 import { redactString } from '../util/redact.js';
 
 /**
@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'engine_stopped'
   | 'busy'
+  | 'store_unavailable'
   | 'not_ready'
   | 'internal';
 
@@ -76,6 +77,10 @@ export function toErrorAnswer(err: unknown): MappedError {
   }
   if (err instanceof EngineStoppedError) {
     return { status: 503, body: { error: { code: 'engine_stopped', message: safe(err.message) } }, headers: { 'Retry-After': '5' }, unexpected: false };
+  }
+  if (err instanceof StoreUnavailableError) {
+    // The database is down or restarting: the caller should retry, nothing was half-written.
+    return { status: 503, body: { error: { code: 'store_unavailable', message: 'the database is unavailable; retry shortly' } }, headers: { 'Retry-After': '5' }, unexpected: false };
   }
   if (err instanceof ConfigError) {
     const field = err.issues[0]?.path;

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { StoreUnavailableError } from '../../src/errors.js';
+import { toErrorAnswer } from '../../src/server/errors.js';
 import { TOKEN, call, startServerRig, type ServerRig } from './helpers.js';
 
 /** Raw HTTP for what fetch will not do: chunked bodies we stop midway, Expect: 100-continue. */
@@ -279,6 +281,22 @@ describe('control API with the engine not running', function () {
     assert.equal(after.json.engine, 'stopped');
     assert.match(after.json.error.message, /engine: expected running, is stopped/);
     assert.equal((await call(rig.url, 'GET', '/healthz')).status, 200);
+  });
+
+  it('robot changes answer 503 engine_stopped too; a store outage maps to 503 store_unavailable', async () => {
+    const acct = rig.sim.accounts[0]!.id;
+    for (const [method, path, body] of [
+      ['POST', '/api/v1/robots', { id: 'late-bot', accountId: acct, symbols: ['BTCUSDT'] }],
+      ['PUT', '/api/v1/robots/grid-btc', { status: 'paused' }],
+      ['DELETE', '/api/v1/robots/grid-btc', undefined],
+    ] as const) {
+      const r = await call(rig.url, method, path, { token: TOKEN, body });
+      assert.equal(r.status, 503, `${method} ${path}`);
+      assert.equal(r.json.error.code, 'engine_stopped');
+    }
+    const mapped = toErrorAnswer(new StoreUnavailableError('connection terminated'));
+    assert.equal(mapped.status, 503);
+    assert.equal(mapped.body.error.code, 'store_unavailable');
   });
 
   it('manual syncs and events answer 503 engine_stopped once the engine is stopped', async () => {

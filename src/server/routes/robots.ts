@@ -1,3 +1,4 @@
+import { EngineStoppedError } from '../../errors.js';
 import { asObject } from '../body.js';
 import type { ServerContext } from '../context.js';
 import { HttpError, badRequest } from '../errors.js';
@@ -10,6 +11,10 @@ import type { Route } from '../router.js';
 export function robotRoutes(c: ServerContext): Route[] {
   const { engine } = c;
   const notFound = (id: string) => new HttpError(404, 'not_found', `robot ${JSON.stringify(id.slice(0, 64))} is not registered`);
+  // Before start the ledger may not be migrated yet, after stop the store is closed.
+  const assertRunning = () => {
+    if (engine.state !== 'running') throw new EngineStoppedError(`engine is ${engine.state}; robot changes need a running engine`);
+  };
   return [
     {
       method: 'POST',
@@ -17,6 +22,7 @@ export function robotRoutes(c: ServerContext): Route[] {
       write: true,
       handler: async (ctx) => {
         const body = asObject(await ctx.body());
+        assertRunning();
         const existed = typeof body.id === 'string' && engine.robots.get(body.id) !== null;
         const robot = await engine.robots.register(body as never);
         return { status: existed ? 200 : 201, headers: { Location: `/api/v1/robots/${encodeURIComponent(robot.id)}` }, body: { robot } };
@@ -31,6 +37,7 @@ export function robotRoutes(c: ServerContext): Route[] {
         const body = asObject(await ctx.body());
         const current = engine.robots.get(id);
         if (!current) throw notFound(id);
+        assertRunning();
         // id and accountId identify the robot; they may be repeated but not changed here.
         if ('id' in body && body.id !== id) throw badRequest('id', `the id in the path (${JSON.stringify(id)})`, body.id);
         if ('accountId' in body && body.accountId !== current.accountId) {
@@ -50,6 +57,7 @@ export function robotRoutes(c: ServerContext): Route[] {
         const id = ctx.params.id!;
         if (!engine.robots.get(id)) throw notFound(id);
         await ctx.body();
+        assertRunning();
         await engine.robots.unregister(id);
         return { status: 200, body: { deleted: id } };
       },
