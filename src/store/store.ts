@@ -22,7 +22,7 @@ import { migrate } from './migrate.js';
 import { Mutex, passThrough, type Serializer } from './mutex.js';
 import { closeOrm, openOrm, type OrmHandle } from './orm.js';
 import * as registry from './registry.js';
-import { advanceCursors, listCursors } from './sql/cursors.js';
+import { advanceCursors, listCursors, saveCursors, type CursorWrite } from './sql/cursors.js';
 import { exportPages } from './sql/export.js';
 import { run } from './sql/query.js';
 import { openOrders, positionsOf } from './sql/read.js';
@@ -30,7 +30,7 @@ import { insertClosedPnl } from './sql/upsert-closed-pnl.js';
 import { upsertExecutions } from './sql/upsert-executions.js';
 import { upsertOrders } from './sql/upsert-orders.js';
 import { upsertPositions } from './sql/upsert-positions.js';
-import { validateBatch } from './validate.js';
+import { validateBatch, validateCursorRows } from './validate.js';
 
 export interface CreateStoreOptions {
   logger?: Logger;
@@ -202,6 +202,12 @@ class SqlStore implements Store {
 
   getCursors(accountId?: string): Promise<CursorRow[]> {
     return this.#op('getCursors', () => listCursors(this.#knex, accountId));
+  }
+
+  async saveCursors(rows: CursorWrite[], now: number): Promise<void> {
+    validateCursorRows(rows, now);
+    if (rows.length === 0) return;
+    await this.#op('saveCursors', () => saveCursors(this.#knex, rows, now));
   }
 
   startRun(scope: string, startedAt: number): Promise<number> {

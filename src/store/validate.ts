@@ -1,5 +1,5 @@
 import { isKnownStatus } from '../domain/order-status.js';
-import type { SyncBatch } from './types.js';
+import type { CursorAdvance, SyncBatch } from './types.js';
 import { StoreInputError } from './errors.js';
 
 /**
@@ -93,12 +93,27 @@ export function validateBatch(b: SyncBatch): void {
       throw new StoreInputError(`${f}.seq: expected an integer string or null, received ${JSON.stringify(r.seq)}`, `${f}.seq`);
     }
   });
-  (b.cursors ?? []).forEach((c, i) => {
-    const f = `cursors[${i}]`;
-    text(c.stream, `${f}.stream`);
-    if (typeof c.symbol !== 'string') {
-      throw new StoreInputError(`${f}.symbol: expected a string ('' for every symbol), received ${JSON.stringify(c.symbol)}`, `${f}.symbol`);
+  (b.cursors ?? []).forEach((c, i) => cursor(c, `cursors[${i}]`));
+}
+
+function cursor(c: CursorAdvance, f: string): void {
+  text(c.stream, `${f}.stream`);
+  if (typeof c.symbol !== 'string') {
+    throw new StoreInputError(`${f}.symbol: expected a string ('' for every symbol), received ${JSON.stringify(c.symbol)}`, `${f}.symbol`);
+  }
+  ms(c.time, `${f}.time`, true);
+  for (const k of ['id', 'exchangeCursor'] as const) {
+    if (c[k] !== null && typeof c[k] !== 'string') {
+      throw new StoreInputError(`${f}.${k}: expected a string or null, received ${JSON.stringify(c[k])}`, `${f}.${k}`);
     }
-    ms(c.time, `${f}.time`, true);
+  }
+}
+
+/** saveCursors: cursor rows of many accounts. */
+export function validateCursorRows(rows: readonly (CursorAdvance & { accountId: string })[], now: number): void {
+  ms(now, 'now');
+  rows.forEach((c, i) => {
+    text(c.accountId, `rows[${i}].accountId`);
+    cursor(c, `rows[${i}]`);
   });
 }

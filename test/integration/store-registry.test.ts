@@ -97,6 +97,25 @@ for (const kind of DB_KINDS) {
       );
     });
 
+    it('saves cursor rows of many accounts in one call (the engine heartbeat)', async () => {
+      assert.ok(fx.store.saveCursors, 'this store implements the optional saveCursors');
+      await fx.store.applySync(batch('acc-a', { cursors: [{ stream: 'sync', symbol: '', time: 1, id: null, exchangeCursor: null }] }, 100));
+      await fx.store.saveCursors([
+        { accountId: 'acc-a', stream: 'sync', symbol: '', time: 50, id: null, exchangeCursor: '' },
+        { accountId: 'acc-b', stream: 'sync', symbol: '', time: 40, id: null, exchangeCursor: null },
+        { accountId: 'acc-b', stream: 'sync', symbol: '', time: 45, id: 'x', exchangeCursor: null },
+      ], 300);
+      assert.deepEqual(await fx.store.getCursors(), [
+        { accountId: 'acc-a', stream: 'sync', symbol: '', time: 50, id: null, exchangeCursor: '', updatedAt: 300 },
+        { accountId: 'acc-b', stream: 'sync', symbol: '', time: 45, id: 'x', exchangeCursor: null, updatedAt: 300 },
+      ]);
+      await fx.store.saveCursors([], 400);
+      await assert.rejects(
+        fx.store.saveCursors([{ accountId: '', stream: 'sync', symbol: '', time: 1, id: null, exchangeCursor: null }], 500),
+        /rows\[0\]\.accountId/,
+      );
+    });
+
     it('exports in (time, key) order across pages, with account and time filters', async () => {
       // Times repeat on purpose: ties are ordered by the key and no page boundary loses a row.
       const rows = (acc: string) =>

@@ -5,19 +5,22 @@ import type { Row } from './rows.js';
 /**
  * Cursor advances: written in the same transaction as the rows they cover (DESIGN invariant 3),
  * so a failed page never moves them. The value is set as given (a backfill may rewind one on
- * purpose); when a batch names the same (stream, symbol) twice, the last one wins.
+ * purpose); when a call names the same (account, stream, symbol) twice, the last one wins.
+ * Also used alone, outside any sync, for the engine's per-account heartbeat (saveCursors): one
+ * statement for many accounts.
  *
- * ADVANCE_SQL
- *   ?1 account_id, ?2 updated_at (ms, the batch's `now`),
- *   ?3 rows: JSON array of {s stream, y symbol ('' = every symbol), t time (ms or null),
- *      i cursor_id, e exchange_cursor}
+ * SAVE_SQL
+ *   ?1 updated_at (ms: the batch's `now`),
+ *   ?2 rows: JSON array of {a account_id, s stream, y symbol ('' = every symbol),
+ *      t time (ms or null), i cursor_id, e exchange_cursor}, in key order (two writers of the
+ *      same cursors lock them in the same order)
  * LIST_SQL / LIST_ACCOUNT_SQL
  *   ?1 account_id (LIST_ACCOUNT_SQL only)
  */
-const ADVANCE_SQL = `
+const SAVE_SQL = `
 insert into sync_cursors as c (account_id, stream, symbol, time, cursor_id, exchange_cursor, updated_at)
-select ?, t.s, t.y, t.t, t.i, t.e, ?
-from json_to_recordset(?::json) as t(s text, y text, t bigint, i text, e text)
+select t.a, t.s, t.y, t.t, t.i, t.e, ?
+from json_to_recordset(?::json) as t(a text, s text, y text, t bigint, i text, e text)
 on conflict (account_id, stream, symbol) do update set
   time = excluded.time,
   cursor_id = excluded.cursor_id,
@@ -28,15 +31,24 @@ const COLUMNS = 'account_id, stream, symbol, time, cursor_id, exchange_cursor, u
 const LIST_SQL = `select ${COLUMNS} from sync_cursors order by account_id, stream, symbol`;
 const LIST_ACCOUNT_SQL = `select ${COLUMNS} from sync_cursors where account_id = ? order by stream, symbol`;
 
-export async function advanceCursors(db: Db, accountId: string, cursors: readonly CursorAdvance[], now: number): Promise<void> {
-  const last = new Map<string, CursorAdvance>();
-  for (const c of cursors) last.set(`${c.stream}\u0000${c.symbol}`, c);
+export type CursorWrite = CursorAdvance & { accountId: string };
+
+export async function saveCursors(db: Db, cursors: readonly CursorWrite[], now: number): Promise<void> {
+  const last = new Map<string, CursorWrite>();
+  for (const c of cursors) last.set(`${c.accountId}\u0000${c.stream}\u0000${c.symbol}`, c);
   if (last.size === 0) return;
-  // key order: two batches of one account lock their cursor rows in the same order
   const rows = [...last.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, c]) => ({ s: c.stream, y: c.symbol, t: c.time, i: c.id, e: c.exchangeCursor }));
-  await run(db, ADVANCE_SQL, [accountId, now, JSON.stringify(rows)]);
+    .map(([, c]) => ({ a: c.accountId, s: c.stream, y: c.symbol, t: c.time, i: c.id, e: c.exchangeCursor }));
+  await run(db, SAVE_SQL, [now, JSON.stringify(rows)]);
+}
+
+export function advanceCursors(db: Db, accountId: string, cursors: readonly CursorAdvance[], now: number): Promise<void> {
+  return saveCursors(
+    db,
+    cursors.map((c) => ({ ...c, accountId })),
+    now,
+  );
 }
 
 export async function listCursors(db: Db, accountId?: string): Promise<CursorRow[]> {
