@@ -66,7 +66,10 @@ export interface BackfillResult {
   error?: string;
 }
 
-type JobResult = SyncSummary | HistoryAccountResult | BackfillResult;
+type JobResult = SyncSummary | HistoryAccountResult | BackfillResult | unknown;
+
+/** Work other parts (price nodes) run through the engine's queue: single flight per key, priorities, budgets' order. */
+export type JobRunner = (key: string, job: { reasons: string[]; priority: Priority; enqueuedAt: number }) => Promise<unknown>;
 
 export type EngineInput = ConfigInput | { configFile: string; overrides?: ConfigInput };
 
@@ -201,6 +204,7 @@ export class Engine {
   readonly #queue: WorkQueue<JobResult>;
   readonly #schedule: boolean;
   readonly #backfills = new Map<string, BackfillRequest>();
+  readonly #jobKinds = new Map<string, JobRunner>();
   readonly #ticker: Ticker;
   readonly #accounts = new Map<string, AccountRuntime>();
   readonly #robots = new Map<string, RobotRuntime>();
@@ -624,7 +628,28 @@ export class Engine {
     this.#ticker.track(acct.key, tier, interval);
   }
 
+  /**
+   * Extension point: jobs whose key starts with `prefix` run `runner` through the engine's work
+   * queue (single flight per key, merged reasons, priorities). Used by the price-node sync.
+   */
+  registerJobKind(prefix: string, runner: JobRunner): void {
+    if ([ACCOUNT_KEY, HISTORY_KEY, BACKFILL_KEY].some((p) => prefix.startsWith(p) || p.startsWith(prefix))) {
+      throw new Error(`job prefix ${JSON.stringify(prefix)} collides with the engine's own`);
+    }
+    this.#jobKinds.set(prefix, runner);
+  }
+
+  /** Queues a job of a registered kind and resolves with its result. */
+  runJob(key: string, req: { reason: string; priority: Priority }): Promise<unknown> {
+    this.#assertRunning();
+    if (![...this.#jobKinds.keys()].some((p) => key.startsWith(p))) throw new Error(`no job kind registered for ${JSON.stringify(key)}`);
+    return this.#queue.request(key, req);
+  }
+
   #runJob(job: Job): Promise<JobResult> {
+    for (const [prefix, runner] of this.#jobKinds) {
+      if (job.key.startsWith(prefix)) return runner(job.key, { reasons: [...job.reasons], priority: job.priority, enqueuedAt: job.enqueuedAt });
+    }
     if (job.key.startsWith(HISTORY_KEY)) return this.#runHistoryJob(job);
     if (job.key.startsWith(BACKFILL_KEY)) return this.#runBackfillJob(job);
     return this.#runAccountJob(job);
