@@ -57,7 +57,21 @@ const DAY = 86_400_000;
 const HISTORY_DAYS = 20;
 const P = { priority: 'hot' } as const;
 
-export function runAdapterConformance(name: string, setup: () => Promise<ConformanceEnv>): void {
+/**
+ * What the exchange offers; tests of what it does not offer are not registered at all (rather
+ * than skipped), and one test checks the adapter declares exactly these.
+ */
+export interface ConformanceCapabilities {
+  privateStream: boolean;
+  closedPnl: boolean;
+}
+
+export function runAdapterConformance(
+  name: string,
+  setup: () => Promise<ConformanceEnv>,
+  caps: ConformanceCapabilities = { privateStream: true, closedPnl: true },
+): void {
+  const itIf = (cond: boolean) => (cond ? it : () => undefined);
   describe(`adapter conformance: ${name}`, function () {
     this.timeout(20_000);
     let env: ConformanceEnv;
@@ -236,9 +250,8 @@ export function runAdapterConformance(name: string, setup: () => Promise<Conform
         for (const o of all) assert.ok(['Filled', 'Cancelled', 'PartiallyFilledCanceled', 'Rejected', 'Deactivated'].includes(o.status) || !isZero(o.cumExecQty));
       });
 
-      it('walks closed PnL over several windows: every row once', async function () {
+      itIf(caps.closedPnl)('walks closed PnL over several windows: every row once', async function () {
         const { adapter: a } = adapter(ACCOUNT.history);
-        if (!a.info.streams.includes('closed_pnl')) return this.skip();
         const keys: string[] = [];
         for (const range of splitWindows(historyRange, a.info.maxWindowMs, 'newest-first')) {
           const { items } = await collect((c) => a.closedPnl({ range }, c, P));
@@ -392,7 +405,13 @@ export function runAdapterConformance(name: string, setup: () => Promise<Conform
       });
     });
 
-    describe('private stream', () => {
+    it('declares exactly the capabilities this suite was told it has', () => {
+      const { adapter: a } = adapter(ACCOUNT.history);
+      assert.equal(a.info.privateStream && typeof a.openStream === 'function', caps.privateStream);
+      assert.equal(a.info.streams.includes('closed_pnl'), caps.closedPnl);
+    });
+
+    (caps.privateStream ? describe : () => undefined)('private stream', () => {
       let stream: PrivateStream | null = null;
       afterEach(async () => {
         await stream?.stop();
@@ -408,7 +427,7 @@ export function runAdapterConformance(name: string, setup: () => Promise<Conform
 
       it('opens, pushes a fill as orders + executions, and heartbeats', async function () {
         const s = open();
-        if (!s) return this.skip();
+        assert.ok(s, 'the adapter opens a private stream');
         const opened = waitFor(s, 'open');
         const hb = waitFor<number>(s, 'heartbeat');
         const t = Date.now();
@@ -433,7 +452,7 @@ export function runAdapterConformance(name: string, setup: () => Promise<Conform
 
       it('passes duplicate Filled pushes through', async function () {
         const s = open();
-        if (!s) return this.skip();
+        assert.ok(s, 'the adapter opens a private stream');
         const opened = waitFor(s, 'open');
         s.start();
         await opened;
@@ -450,7 +469,7 @@ export function runAdapterConformance(name: string, setup: () => Promise<Conform
 
       it('reconnects after a WS drop and says open({reconnect:true})', async function () {
         const s = open();
-        if (!s) return this.skip();
+        assert.ok(s, 'the adapter opens a private stream');
         const opened = waitFor(s, 'open');
         s.start();
         await opened;
@@ -463,7 +482,7 @@ export function runAdapterConformance(name: string, setup: () => Promise<Conform
 
       it('stop() closes and stays closed', async function () {
         const s = open();
-        if (!s) return this.skip();
+        assert.ok(s, 'the adapter opens a private stream');
         const opened = waitFor(s, 'open');
         s.start();
         await opened;
