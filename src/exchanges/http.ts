@@ -29,7 +29,18 @@ export interface HttpResponse {
   body: unknown;
 }
 
-export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
+export interface TextResponse {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  text: string;
+}
+
+/**
+ * The body as text (WEEX needs it: JSON.parse would round its int64 ids above 2^53 before the
+ * adapter could keep them as strings). Same rules for "no usable answer" as httpRequest.
+ */
+export async function requestText(req: HttpRequest): Promise<TextResponse> {
   const where = `${req.method} ${pathOf(req.url)}`;
   const timeout = AbortSignal.timeout(req.timeoutMs);
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
@@ -45,14 +56,23 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
   }
   const headers: Record<string, string> = {};
   res.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
+  if (res.status === 521) {
+    // Cloudflare in front of WEEX: origin down, or the caller's IP is not whitelisted for the key [O].
+    throw new ExchangeUnavailableError(`${where}: HTTP 521 (origin down, or this IP is not whitelisted for the key)`, 521);
+  }
   if (res.status >= 500) throw new ExchangeUnavailableError(`${where}: HTTP ${res.status}`, res.status);
+  return { status: res.status, headers, text };
+}
+
+export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
+  const { status, headers, text } = await requestText(req);
   let body: unknown = null;
   try {
     body = JSON.parse(text);
   } catch {
-    if (res.status < 400) throw new ExchangeUnavailableError(`${where}: HTTP ${res.status} with a body that is not JSON`, res.status);
+    if (status < 400) throw new ExchangeUnavailableError(`${req.method} ${pathOf(req.url)}: HTTP ${status} with a body that is not JSON`, status);
   }
-  return { status: res.status, headers, body };
+  return { status, headers, body };
 }
 
 function pathOf(url: string): string {

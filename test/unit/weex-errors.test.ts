@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { AuthError, ExchangeRejectedError, ExchangeUnavailableError, RateLimitedError } from '../../src/errors.js';
 import { checkWeexAnswer, type CheckContext } from '../../src/exchanges/weex/errors.js';
-import type { RawResponse } from '../../src/exchanges/weex/transport.js';
+import type { TextResponse as RawResponse } from '../../src/exchanges/http.js';
 import { registerSecret } from '../../src/util/redact.js';
 
 const NOW = 1_700_000_000_000;

@@ -2,7 +2,7 @@ import { AuthError, ExchangeRejectedError, ExchangeUnavailableError, RateLimited
 import { redactString } from '../../util/redact.js';
 import { parseJsonKeepingIds } from './json.js';
 import type { WrapMode } from './options.js';
-import type { RawResponse } from './transport.js';
+import type { TextResponse as RawResponse } from '../http.js';
 
 /**
  * WEEX v2 answers -> payload or named errors (exchange-apis.md B.3). Errors come as

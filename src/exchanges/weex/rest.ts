@@ -4,7 +4,7 @@ import type { WeexEndpoint } from './budgets.js';
 import { checkWeexAnswer } from './errors.js';
 import type { WeexOptions } from './options.js';
 import { buildWeexQuery, weexAuthHeaders, type WeexCredentials } from './sign.js';
-import { requestText } from './transport.js';
+import { requestText } from '../http.js';
 
 export interface WeexRestConfig {
   baseUrl: string;
