@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { MARKET_ENTITIES, MARKET_TABLES } from './market-entities.js';
 
 /**
  * The ledger schema. These definitions are the source of the migrations in `migrations/`
@@ -215,7 +216,7 @@ export const SyncRun = defineEntity({
   indexes: [{ name: 'sync_runs_started_idx', properties: ['startedAt'] }],
 });
 
-export const ENTITIES = [Account, Robot, Order, Execution, ClosedPnl, Position, SyncCursor, SyncRun];
+export const ENTITIES = [Account, Robot, Order, Execution, ClosedPnl, Position, SyncCursor, SyncRun, ...MARKET_ENTITIES];
 
 /** Every ledger table, in an order safe for TRUNCATE in tests. */
-export const TABLES = ['accounts', 'robots', 'orders', 'executions', 'closed_pnl', 'positions', 'sync_cursors', 'sync_runs'] as const;
+export const TABLES = ['accounts', 'robots', 'orders', 'executions', 'closed_pnl', 'positions', 'sync_cursors', 'sync_runs', ...MARKET_TABLES] as const;
