@@ -164,6 +164,13 @@ function checkReferences(cfg: ParsedConfig): void {
   if (cfg.scheduler.retryMaxMs < cfg.scheduler.retryMinMs) {
     issues.push({ path: 'scheduler.retryMaxMs', message: `expected a number >= scheduler.retryMinMs, received ${cfg.scheduler.retryMaxMs}` });
   }
+  const pn = cfg.pricenode;
+  if (pn.collector.enabled && pn.collector.symbols.length === 0) {
+    issues.push({ path: 'pricenode.collector.symbols', message: 'expected at least one symbol when pricenode.collector.enabled is true, received an empty list' });
+  }
+  if (pn.sync.retryMaxMs < pn.sync.retryMinMs) {
+    issues.push({ path: 'pricenode.sync.retryMaxMs', message: `expected a duration >= pricenode.sync.retryMinMs (${pn.sync.retryMinMs} ms), received ${pn.sync.retryMaxMs} ms` });
+  }
   if (issues.length) {
     throw new ConfigError(`invalid configuration:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, issues);
   }

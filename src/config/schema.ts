@@ -103,6 +103,71 @@ const robotSchema = z
   })
   .strict();
 
+const timeframe = z.enum(['1m', '5m', '1h', '1d'], expect("one of '1m', '5m', '1h', '1d'"));
+const timeframes = () => z.array(timeframe, expect("a list of timeframes ('1m', '5m', '1h', '1d')")).default(['1m', '5m', '1h', '1d']);
+
+/** Price nodes (issue #8, S002): a collector of public market data, and pulls from other robosyncs. */
+const pricenodeSchema = z
+  .object({
+    collector: z
+      .object({
+        /** collect tickers and klines from the exchange's public endpoints (exchanges.<name>.baseUrl / env) */
+        enabled: bool().default(false),
+        exchange: z.enum(['bybit'], expect('"bybit"')).default('bybit'),
+        symbols: z.array(str('a symbol'), expect('a list of symbols')).default([]),
+        timeframes: timeframes(),
+        intervalMs: duration(1000).default(60_000),
+      })
+      .strict()
+      .default({ enabled: false, exchange: 'bybit', symbols: [], timeframes: ['1m', '5m', '1h', '1d'], intervalMs: 60_000 }),
+    sync: z
+      .object({
+        /** pull from the nodes registered in the database (robosync nodes add / POST /api/v1/sync/nodes) */
+        enabled: bool().default(true),
+        timeframes: timeframes(),
+        /** rows per export request (the export answers at most 5,000 tickers / 10,000 klines) */
+        pageSize: int(1, 10_000).default(5000),
+        /** rows one run pulls per (pair, data type) at most; the rest follows in the next run, queued at once */
+        maxRowsPerRun: int(1).default(100_000),
+        /** incremental pulls start this far before the stored cursor (rows a node inserted late) */
+        overlapMs: duration(0).default(0),
+        /** interval of a node added without one */
+        defaultIntervalMs: duration(1000).default(300_000),
+        /** backoff after a failed run: doubles from retryMinMs up to retryMaxMs (S002 waited 1 minute) */
+        retryMinMs: duration(10).default(60_000),
+        retryMaxMs: duration(10).default(3_600_000),
+        /** one HTTP request to a node */
+        timeoutMs: int(100, 120_000).default(10_000),
+        /** how often a daemon re-reads the node table (nodes changed by the CLI or another process) */
+        reloadMs: duration(100).default(30_000),
+      })
+      .strict()
+      .default({
+        enabled: true,
+        timeframes: ['1m', '5m', '1h', '1d'],
+        pageSize: 5000,
+        maxRowsPerRun: 100_000,
+        overlapMs: 0,
+        defaultIntervalMs: 300_000,
+        retryMinMs: 60_000,
+        retryMaxMs: 3_600_000,
+        timeoutMs: 10_000,
+        reloadMs: 30_000,
+      }),
+    /** how far back a first run reaches, per data type (S002's first-sync lookbacks); collector and node sync */
+    lookbacks: z
+      .object({
+        tickers: duration(0).default(86_400_000),
+        '1m': duration(0).default(6 * 3_600_000),
+        '5m': duration(0).default(86_400_000),
+        '1h': duration(0).default(7 * 86_400_000),
+        '1d': duration(0).default(30 * 86_400_000),
+      })
+      .strict()
+      .default({ tickers: 86_400_000, '1m': 6 * 3_600_000, '5m': 86_400_000, '1h': 7 * 86_400_000, '1d': 30 * 86_400_000 }),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     database: databaseSchema,
@@ -155,6 +220,7 @@ export const configSchema = z
       })
       .strict()
       .default({ enabled: true, host: '127.0.0.1', port: 8080, maxBodyBytes: 1048576 }),
+    pricenode: pricenodeSchema.default(pricenodeSchema.parse({})),
     logging: z
       .object({
         level: z.enum(['error', 'warn', 'info', 'debug'], expect('one of error, warn, info, debug')).default('info'),
@@ -170,3 +236,4 @@ export type ParsedConfig = z.output<typeof configSchema>;
 export type AccountConfig = ParsedConfig['accounts'][number];
 export type RobotConfig = ParsedConfig['robots'][number];
 export type ExchangeConfig = ParsedConfig['exchanges']['bybit'];
+export type PricenodeConfig = ParsedConfig['pricenode'];
