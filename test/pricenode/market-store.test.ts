@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
 import { StoreInputError } from '../../src/store/errors.js';
 import { marketStore } from '../../src/store/market.js';
-import type { KlineRow, TickerRow } from '../../src/pricenode/types.js';
 import { DB_KINDS, useStore } from '../helpers/db.js';
+import { kline, ticker } from './helpers.js';
 
 const T0 = Date.UTC(2026, 0, 1);
-
-export function ticker(o: Partial<TickerRow> = {}): TickerRow {
-  return { exchange: 'bybit', symbol: 'BTCUSDT', time: T0, price: '65000.5', bid: '65000.4', ask: '65000.6', volume_24h: '1234.5', turnover_24h: '80000000.25', change_24h: '0.0123', high_24h: '66000', low_24h: '64000', ...o };
-}
-
-export function kline(o: Partial<KlineRow> = {}): KlineRow {
-  const open_time = o.open_time ?? T0;
-  return { exchange: 'bybit', symbol: 'BTCUSDT', timeframe: '1m', open_time, close_time: open_time + 59_999, open: '1.5', high: '2', low: '1', close: '1.75', volume: '10', quote_volume: '17.5', trade_count: null, taker_buy_volume: null, taker_buy_quote_volume: null, ...o };
-}
 
 for (const kind of DB_KINDS) {
   describe(`price-node store (${kind})`, function () {
