@@ -13,6 +13,9 @@ import { HttpError } from './errors.js';
  * - Always: a browser request from another origin is refused (403), and without a token a
  *   mutating call must name a loopback host (403 otherwise), so a web page the operator visits
  *   cannot drive the local server (CSRF, DNS rebinding).
+ * - The price data export (`/api/v1/data/...`) is the node's product, read by other robosyncs
+ *   with an API key: with a token configured those reads need it too (Bearer); without one they
+ *   are open like every other read (the server then listens on loopback only).
  */
 
 /** 127.0.0.0/8, ::1, IPv4-mapped loopback, and the name localhost. */
@@ -78,10 +81,20 @@ export class AuthPolicy {
       }
       return;
     }
-    const got = presentedToken(req, url, opts.allowQueryToken);
+    this.#checkToken(req, url, opts.allowQueryToken);
+  }
+
+  /** Guarded reads: with a token configured, a valid Bearer token (no `?token=`, no Origin rule: a read changes nothing). */
+  authorizeRead(req: IncomingMessage, url: URL): void {
+    if (!this.token) return;
+    this.#checkToken(req, url, false);
+  }
+
+  #checkToken(req: IncomingMessage, url: URL, allowQueryToken: boolean): void {
+    const got = presentedToken(req, url, allowQueryToken);
     const challenge = { 'WWW-Authenticate': 'Bearer realm="robosync"' };
     if (got === null) throw new HttpError(401, 'unauthorized', 'authorization: expected "Bearer <token>", received nothing', 'authorization', challenge);
-    if (got === '' || !tokenMatches(this.token, got)) {
+    if (got === '' || !tokenMatches(this.token!, got)) {
       throw new HttpError(401, 'unauthorized', 'authorization: the token is not valid', 'authorization', { ...challenge, 'WWW-Authenticate': 'Bearer realm="robosync", error="invalid_token"' });
     }
   }

@@ -92,3 +92,12 @@ export function boolParam(url: URL, name: string): boolean {
   if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
   throw badRequest(name, '1 or 0', raw);
 }
+
+/** `?name=` as a time: ms since the epoch or an ISO 8601 date; undefined when absent. */
+export function timeParam(url: URL, name: string): number | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return undefined;
+  const n = /^\d{1,16}$/.test(raw) ? Number(raw) : /^\d{4}-\d{2}-\d{2}/.test(raw) ? Date.parse(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0) throw badRequest(name, 'a time in ms since the epoch or an ISO 8601 date', raw);
+  return n;
+}

@@ -33,6 +33,7 @@ async function handle(c: ServerContext, router: Router, auth: AuthPolicy, req: I
     const m = router.match(method, url.pathname);
     routeLabel = m.route.path;
     if (m.route.write) auth.authorizeWrite(req, url, { allowQueryToken: false });
+    else if (m.route.guarded) auth.authorizeRead(req, url);
     let bodyRead: Promise<unknown> | null = null;
     answer = await m.route.handler({
       req,

@@ -4,7 +4,8 @@ import { HttpError } from './errors.js';
 /**
  * A small method + path router: ':name' segments become params. Unknown paths are 404; a known
  * path with another method is 405 with Allow. HEAD is served by the GET handler (Node drops the
- * body). Routes marked `write` pass the auth policy before their handler runs.
+ * body). Routes marked `write` pass the auth policy before their handler runs, `guarded` reads
+ * need the token when one is configured.
  */
 export interface Answer {
   status: number;
@@ -31,6 +32,8 @@ export interface Route {
   path: string;
   /** mutating: needs the token (or loopback without one) */
   write?: boolean;
+  /** a read that needs the token when one is configured (the data export: the node's product) */
+  guarded?: boolean;
   handler: Handler;
 }
 

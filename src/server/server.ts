@@ -13,8 +13,10 @@ import { resolveServerOptions, type ResolvedServerOptions, type ServerConfig, ty
 import { createRequestHandler, refuseEarly } from './pipeline.js';
 import { Router } from './router.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { dataRoutes } from './routes/data.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { nodeRoutes } from './routes/nodes.js';
 import { robotRoutes } from './routes/robots.js';
 import { statusRoutes } from './routes/status.js';
 import { syncRoutes } from './routes/sync.js';
@@ -57,7 +59,7 @@ export async function startServer(opts: StartServerOptions): Promise<ServerHandl
   const assets = loadAssets(options.publicDir);
   if (!assets.has('index.html')) logger.warn('dashboard files not found; / will answer 404', { dir: options.publicDir });
   const ctx: ServerContext = { engine, options, logger, jobs: new SyncJobs(), metrics, assets };
-  const router = new Router().add(...healthRoutes(ctx), ...statusRoutes(ctx), ...syncRoutes(ctx), ...eventRoutes(ctx), ...robotRoutes(ctx), ...dashboardRoutes(ctx));
+  const router = new Router().add(...healthRoutes(ctx), ...statusRoutes(ctx), ...syncRoutes(ctx), ...eventRoutes(ctx), ...robotRoutes(ctx), ...dataRoutes(ctx), ...nodeRoutes(ctx), ...dashboardRoutes(ctx));
   const hub = new WsHub({ engine, auth, logger, metrics, options });
 
   const handler = createRequestHandler(ctx, router, auth);
