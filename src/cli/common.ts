@@ -52,3 +52,14 @@ export function untilSignal(): Promise<NodeJS.Signals> {
     process.on('SIGINT', () => seen && process.exit(130));
   });
 }
+
+/** A time for humans: ISO 8601 UTC without zero milliseconds; '-' for none. */
+export function iso(t: number | null): string {
+  return t === null ? '-' : new Date(t).toISOString().replace('.000Z', 'Z');
+}
+
+/** Left-aligned columns, two spaces apart; the first row is the header. */
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+}

@@ -7,6 +7,7 @@ import { registerBackfillCommand } from './backfill.js';
 import { registerBenchCommand } from './bench.js';
 import { registerRunCommand } from './run.js';
 import { registerDemoCommand } from './demo.js';
+import { registerNodesCommand } from './nodes.js';
 
 /** Each command module adds itself here. */
 export function registerCommands(program: Command): void {
@@ -16,6 +17,7 @@ export function registerCommands(program: Command): void {
   registerBackfillCommand(program);
   registerStatusCommand(program);
   registerExportCommand(program);
+  registerNodesCommand(program);
   registerSimulatorCommand(program);
   registerBenchCommand(program);
 }

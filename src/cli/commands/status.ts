@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createStore } from '../../store/index.js';
 import type { CursorRow, SyncRunRow } from '../../store/types.js';
 import { formatDuration } from '../../util/duration.js';
-import { configFrom, withConfig } from '../common.js';
+import { configFrom, iso, table, withConfig } from '../common.js';
 import { createLogger } from '../../util/logger.js';
 import { SYNC_HEARTBEAT_STREAM } from '../../sync/heartbeat.js';
 
@@ -56,15 +56,6 @@ export function registerStatusCommand(program: Command): void {
       await store.close();
     }
   });
-}
-
-function iso(t: number | null): string {
-  return t === null ? '-' : new Date(t).toISOString().replace('.000Z', 'Z');
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
 }
 
 function render(now: number, db: string, accounts: AccountReport[], runs: SyncRunRow[]): string {
