@@ -57,8 +57,9 @@ export class NodeClient {
       res = await fetch(url, { headers, signal: AbortSignal.timeout(this.#timeoutMs), redirect: 'error' });
       text = await res.text();
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code;
-      const why = (err as Error)?.name === 'TimeoutError' ? `no answer within ${this.#timeoutMs} ms` : `network error (${cause ?? (err as Error)?.name ?? 'unknown'})`;
+      // undici puts the useful part (ECONNREFUSED, "bad port") in `cause`.
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const why = (err as Error)?.name === 'TimeoutError' ? `no answer within ${this.#timeoutMs} ms` : `network error (${cause?.code ?? cause?.message ?? (err as Error)?.name ?? 'unknown'})`;
       throw new NodeUnreachableError(`GET ${path}: ${why}`);
     }
     const ms = Math.round(performance.now() - started);
