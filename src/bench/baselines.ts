@@ -27,6 +27,7 @@ interface RobotState {
  */
 export class BaselineSide implements SyncSide {
   readonly #robots: RobotState[];
+  readonly #gate: PlainLimiter;
   readonly #timers: ReturnType<typeof setTimeout>[] = [];
   #running = false;
   readonly #inflight = new Set<Promise<void>>();
@@ -42,7 +43,8 @@ export class BaselineSide implements SyncSide {
   ) {
     // 600 calls per 5 s, with the 10% margin a careful ccxt user adds so that timer jitter and
     // network delay never push a 5 s window over the ban line: slowed, not banned.
-    const gate = new PlainLimiter(((5000 / 600) * 1.1));
+    const gate = new PlainLimiter((5000 / 600) * 1.1);
+    this.#gate = gate;
     const adapters = new Map(
       accounts.map((a) => [
         a.id,
@@ -106,6 +108,7 @@ export class BaselineSide implements SyncSide {
   async stop(): Promise<void> {
     this.#running = false;
     for (const t of this.#timers) clearTimeout(t);
+    this.#gate.close();
     await Promise.allSettled([...this.#inflight]);
     await Promise.all([...new Set(this.#robots.map((r) => r.adapter))].map((a) => a.close()));
   }

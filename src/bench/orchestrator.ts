@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { InboundEventName, RobotEvent } from '../bus/events.js';
 import { systemClock } from '../util/clock.js';
 import { RobotWorkload, mulberry32 } from '../workload/robots.js';
-import type { BenchMode, BenchRobot, FromWorker, ToWorker, WorkerResult } from './types.js';
+import type { BenchMode, BenchRobot, FromWorker, ToWorker, WorkerSummary } from './types.js';
 
 export interface BenchOptions {
   robots: number;
@@ -51,11 +51,6 @@ const loader = ext === '.ts' ? ['--import', 'tsx'] : [];
 const WORKER = join(here, '..', `worker${ext}`);
 const BIN = join(here, '..', '..', 'cli', `bin${ext}`);
 
-export function percentile(xs: number[], q: number): number | null {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!);
-}
 
 /** Robots spread over accounts and symbols; a seeded `hot` fraction of them busy. */
 export function makeRobots(o: Pick<BenchOptions, 'robots' | 'accounts' | 'hot' | 'seed' | 'symbols'>, accountIds: string[]): BenchRobot[] {
@@ -213,7 +208,7 @@ export async function runMode(mode: BenchMode, o: BenchOptions): Promise<ModeRes
   }
 }
 
-function summarize(stats: { requests: Record<string, number>; rateLimitAnswers: number; ipBans: number }, minutes: number, r: WorkerResult, actions: number): ModeResult {
+function summarize(stats: { requests: Record<string, number>; rateLimitAnswers: number; ipBans: number }, minutes: number, r: WorkerSummary, actions: number): ModeResult {
   const byEndpoint: Record<string, number> = {};
   let total = 0;
   for (const [endpoint, n] of Object.entries(stats.requests)) {
@@ -224,16 +219,16 @@ function summarize(stats: { requests: Record<string, number>; rateLimitAnswers: 
   return {
     callsPerMin: Math.round(total / minutes),
     callsPerMinByEndpoint: byEndpoint,
-    eventLagMs: { p50: percentile(r.eventLagsMs, 0.5), p99: percentile(r.eventLagsMs, 0.99) },
-    detectionLagMs: { p50: percentile(r.detectionLagsMs, 0.5), p99: percentile(r.detectionLagsMs, 0.99) },
-    stalenessP99Ms: { hot: percentile(r.stalenessHotMs, 0.99), idle: percentile(r.stalenessIdleMs, 0.99) },
+    eventLagMs: r.eventLagMs,
+    detectionLagMs: r.detectionLagMs,
+    stalenessP99Ms: r.stalenessP99Ms,
     stalenessViolations: r.violations,
     rateLimitAnswers: stats.rateLimitAnswers,
     ipBans: stats.ipBans,
     cpuSeconds: Math.round(r.cpuSeconds * 100) / 100,
     cpuPercent: Math.round((r.cpuSeconds / Math.max(1, r.wallSeconds)) * 1000) / 10,
     peakRssMb: Math.round(r.peakRssMb),
-    samples: { eventLags: r.eventLagsMs.length, detectionLags: r.detectionLagsMs.length, staleness: r.stalenessHotMs.length + r.stalenessIdleMs.length },
+    samples: r.samples,
     robotActions: actions,
     warmupS: Math.round(r.warmupMs / 100) / 10,
   };

@@ -52,8 +52,20 @@ export interface WorkerResult {
   ready: boolean;
 }
 
+export interface WorkerSummary {
+  eventLagMs: { p50: number | null; p99: number | null };
+  detectionLagMs: { p50: number | null; p99: number | null };
+  stalenessP99Ms: { hot: number | null; idle: number | null };
+  violations: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+  peakRssMb: number;
+  warmupMs: number;
+  samples: { eventLags: number; detectionLags: number; staleness: number };
+}
+
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'warm'; maxStalenessMs: { hot: number; idle: number } }
-  | { type: 'result'; result: WorkerResult }
+  | { type: 'result'; result: WorkerSummary }
   | { type: 'error'; message: string };

@@ -9,13 +9,29 @@ import { createStore } from '../store/index.js';
 import type { Store } from '../store/types.js';
 import { silentLogger } from '../util/logger.js';
 import { BaselineSide } from './baselines.js';
-import type { FromWorker, SyncSide, ToWorker, WorkerResult, BenchRobot, LagSink } from './types.js';
+import type { FromWorker, SyncSide, ToWorker, WorkerResult, WorkerSummary, BenchRobot, LagSink } from './types.js';
+import { percentile } from './percentile.js';
 
 const HOT_BOUND_MS = 5500;
 const IDLE_BOUND_MS = 31_000;
 
-function send(m: FromWorker): void {
-  process.send?.(m);
+function send(m: FromWorker, then?: () => void): void {
+  process.send?.(m, undefined, {}, () => then?.());
+}
+
+/** Percentiles here, not raw samples over IPC (a 10k-robot run samples millions of values). */
+function summary(): WorkerSummary {
+  return {
+    eventLagMs: { p50: percentile(result.eventLagsMs, 0.5), p99: percentile(result.eventLagsMs, 0.99) },
+    detectionLagMs: { p50: percentile(result.detectionLagsMs, 0.5), p99: percentile(result.detectionLagsMs, 0.99) },
+    stalenessP99Ms: { hot: percentile(result.stalenessHotMs, 0.99), idle: percentile(result.stalenessIdleMs, 0.99) },
+    violations: result.violations,
+    cpuSeconds: result.cpuSeconds,
+    wallSeconds: result.wallSeconds,
+    peakRssMb: result.peakRssMb,
+    warmupMs: result.warmupMs,
+    samples: { eventLags: result.eventLagsMs.length, detectionLags: result.detectionLagsMs.length, staleness: result.stalenessHotMs.length + result.stalenessIdleMs.length },
+  };
 }
 
 let side: SyncSide | null = null;
@@ -131,7 +147,6 @@ async function stop(): Promise<void> {
   result.ready = true;
   await side?.stop().catch(() => undefined);
   await store?.close().catch(() => undefined);
-  send({ type: 'result', result });
 }
 
 process.on('message', (m: ToWorker) => {
@@ -141,7 +156,8 @@ process.on('message', (m: ToWorker) => {
     else if (m.type === 'measure') startMeasuring();
     else if (m.type === 'stop') {
       await stop();
-      process.disconnect?.();
+      // disconnect only once the result is flushed: a large message would be cut off
+      send({ type: 'result', result: summary() }, () => process.disconnect?.());
     }
   };
   run().catch((err: unknown) => send({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }));
