@@ -38,7 +38,11 @@ export function parseList<T extends string>(s: string | undefined, allowed: read
   return items as T[];
 }
 
-/** Resolves on the first SIGINT/SIGTERM; a second one exits at once. */
+/**
+ * Resolves on the first SIGINT/SIGTERM; a second one exits at once. One listener per signal:
+ * a separate "second signal" listener would also run on the first one (listeners run in turn,
+ * after the first had set `seen`) and exit before anything stopped.
+ */
 export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     let seen = false;
@@ -47,9 +51,8 @@ export function untilSignal(): Promise<NodeJS.Signals> {
       seen = true;
       resolve(sig);
     };
-    process.once('SIGINT', on);
-    process.once('SIGTERM', on);
-    process.on('SIGINT', () => seen && process.exit(130));
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
   });
 }
 
