@@ -8,6 +8,7 @@ import { redactString, registerSecret } from '../util/redact.js';
 import { Collector, type CollectResult } from './collector.js';
 import { NodeAuthError } from './errors.js';
 import { BybitMarketClient, type MarketClient } from './market-client.js';
+import { PriceNodeMetrics } from './metrics.js';
 import { NodeClient } from './node-client.js';
 import { nodeInput } from './node-input.js';
 import { NodeSyncer, type AfterPage, type NodeRunResult } from './node-sync.js';
@@ -68,6 +69,7 @@ export class PriceNodes {
   readonly #log: Logger;
   readonly #syncer: NodeSyncer;
   readonly #collector: Collector | null;
+  readonly #metrics: PriceNodeMetrics;
   readonly #timers = new Map<string, { at: number; handle: TimerHandle }>();
   readonly #running = new Set<number>();
   /** re-sync starts asked for by the next run of a node (syncNode's `since`) */
@@ -80,6 +82,7 @@ export class PriceNodes {
     this.#engine = engine;
     this.#log = engine.logger.child({ component: 'pricenode' });
     this.market = marketStore(engine.store);
+    this.#metrics = new PriceNodeMetrics(engine.metricsRegistry);
     const cfg = engine.config.pricenode;
     this.#syncer = new NodeSyncer({ market: this.market, clock: engine.clock, logger: this.#log, config: cfg, afterPage: deps.afterPage });
     let collector: Collector | null = null;
@@ -196,6 +199,9 @@ export class PriceNodes {
     if (!this.#collector) throw new Error('the price collector is not configured (pricenode.collector.enabled)');
     const r = await this.#collector.run(this.#abort.signal);
     this.#lastCollect = r;
+    this.#metrics.rows.inc({ source: 'collector', data: 'tickers' }, r.tickers);
+    this.#metrics.rows.inc({ source: 'collector', data: 'klines' }, r.klines.inserted + r.klines.updated);
+    this.#metrics.runs.inc({ kind: 'collector', outcome: r.ok ? 'ok' : r.tickers + r.klines.inserted + r.klines.updated > 0 ? 'partial' : 'failed' });
     this.#log.debug('price collector run', { tickers: r.tickers, klines: r.klines, apiCalls: r.apiCalls, errors: r.errors.length });
     return r;
   }
@@ -221,8 +227,14 @@ export class PriceNodes {
       const lastError = r.nodeError ?? (r.ok ? null : r.streams.find((s) => s.error)?.error ?? null);
       await this.market.recordNodeRun(id, { lastRunAt: end, lastSuccessAt: r.nodeError ? null : end, lastError, failures, nextRunAt });
       const rows = r.streams.reduce((n, s) => n + s.written, 0);
+      for (const data of ['tickers', 'klines'] as const) {
+        this.#metrics.rows.inc({ source: 'node', data }, r.streams.filter((s) => (s.stream === 'tickers') === (data === 'tickers')).reduce((n, s) => n + s.written, 0));
+      }
+      this.#metrics.runs.inc({ kind: 'node', outcome: r.nodeError ? 'failed' : r.ok ? 'ok' : 'partial' });
+      this.#metrics.failures.set({ node: node.name }, failures);
       if (r.nodeError) this.#log.warn('price node sync failed', { node: node.name, error: r.nodeError, failures, retryInMs: nextRunAt - end });
-      else this.#log.info('price node synced', { node: node.name, rows, streams: r.streams.length, ms: end - r.startedAt, more: r.more });
+      // A pass that brought nothing is routine at short intervals: keep it out of the info log.
+      else (rows > 0 || !r.ok ? this.#log.info : this.#log.debug).call(this.#log, 'price node synced', { node: node.name, rows, streams: r.streams.length, ms: end - r.startedAt, more: r.more, ok: r.ok });
       return { ...r, failures, nextRunAt };
     } finally {
       this.#running.delete(id);
@@ -278,8 +290,9 @@ export class PriceNodes {
   }
 
   async removeNode(id: number): Promise<void> {
-    await this.#get(id);
+    const n = await this.#get(id);
     await this.market.deleteNode(id);
+    this.#metrics.failures.remove({ node: n.name });
     this.#disarm(NODE_KEY + id);
   }
 

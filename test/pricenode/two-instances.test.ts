@@ -330,4 +330,16 @@ describe('price nodes: two robosync instances', function () {
     assert.ok(!list.text.includes(TOKEN_A));
     assert.ok(list.json.nodes.every((n: Record<string, unknown>) => !('apiKey' in n)));
   });
+
+  it('/metrics counts rows, runs and consecutive failures per node', async () => {
+    const m = (await call(b.url, 'GET', '/metrics')).text;
+    const value = (re: RegExp) => Number(re.exec(m)?.[1] ?? NaN);
+    const klineRows = Number((await b.query<{ n: string }>('select count(*)::text as n from klines'))[0]!.n);
+    // Every kline on B came from a node; updated forming bars count again.
+    assert.ok(value(/^robosync_pricenode_rows_total\{source="node",data="klines"\} (\d+)$/m) >= klineRows);
+    assert.ok(value(/^robosync_pricenode_runs_total\{kind="node",outcome="failed"\} (\d+)$/m) >= 2);
+    assert.equal(value(/^robosync_pricenode_node_consecutive_failures\{node="node-a"\} (\d+)$/m), 0);
+    assert.ok(!/short-lived/.test(m), 'a removed node keeps no series');
+    assert.ok(!m.includes(TOKEN_A));
+  });
 });
