@@ -54,6 +54,9 @@ export class Collector {
       out.apiCalls++;
       const rows = await client.tickers(symbols);
       out.tickers = (await market.upsertTickers(rows, clock.now())).inserted;
+      // The category-wide answer simply leaves out symbols the exchange does not list: say so.
+      const missing = symbols.filter((s) => !rows.some((r) => r.symbol === s));
+      if (missing.length) fail('tickers', new Error(`the exchange listed no ticker for ${missing.join(', ')}`));
     } catch (err) {
       fail('tickers', err);
     }

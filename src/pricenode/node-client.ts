@@ -28,6 +28,8 @@ export interface NodeClientOptions {
   baseUrl: string;
   apiKey: string | null;
   timeoutMs: number;
+  /** the caller stopping (daemon shutdown): requests in flight end at once with its reason */
+  signal?: AbortSignal;
 }
 
 const MAX_MESSAGE = 200;
@@ -36,11 +38,13 @@ export class NodeClient {
   readonly #base: string;
   readonly #key: string | null;
   readonly #timeoutMs: number;
+  readonly #signal: AbortSignal | undefined;
 
   constructor(o: NodeClientOptions) {
     this.#base = o.baseUrl.replace(/\/+$/, '');
     this.#key = o.apiKey;
     this.#timeoutMs = o.timeoutMs;
+    this.#signal = o.signal;
     registerSecret(o.apiKey);
   }
 
@@ -54,9 +58,12 @@ export class NodeClient {
     let res: Response;
     let text: string;
     try {
-      res = await fetch(url, { headers, signal: AbortSignal.timeout(this.#timeoutMs), redirect: 'error' });
+      const timeout = AbortSignal.timeout(this.#timeoutMs);
+      res = await fetch(url, { headers, signal: this.#signal ? AbortSignal.any([this.#signal, timeout]) : timeout, redirect: 'error' });
       text = await res.text();
     } catch (err) {
+      // Our own stop is not the node's failure: the caller tells the two apart by the reason.
+      if (this.#signal?.aborted) throw this.#signal.reason;
       // undici puts the useful part (ECONNREFUSED, "bad port") in `cause`.
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       const why = (err as Error)?.name === 'TimeoutError' ? `no answer within ${this.#timeoutMs} ms` : `network error (${cause?.code ?? cause?.message ?? (err as Error)?.name ?? 'unknown'})`;

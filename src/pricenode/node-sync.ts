@@ -41,6 +41,8 @@ export interface NodeRunResult {
   nodeError: string | null;
   /** some (pair, data type) stopped at the row cap: run again soon */
   more: boolean;
+  /** the pass was stopped (daemon shutdown) before it finished: not a failure of the node */
+  aborted: boolean;
   startedAt: number;
   finishedAt: number;
   streams: StreamResult[];
@@ -78,13 +80,14 @@ export class NodeSyncer {
     const { signal, since } = opts;
     const { market, clock } = this.#d;
     const startedAt = clock.now();
-    const result: NodeRunResult = { nodeId: node.id, name: node.name, ok: true, nodeError: null, more: false, startedAt, finishedAt: startedAt, streams: [] };
+    const result: NodeRunResult = { nodeId: node.id, name: node.name, ok: true, nodeError: null, more: false, aborted: false, startedAt, finishedAt: startedAt, streams: [] };
     const known = new Map((await market.statuses(node.id)).map((s) => [key(s), s]));
 
     let offered: SeriesInfo[];
     try {
       offered = await client.series();
     } catch (err) {
+      if (signal?.aborted) return { ...result, aborted: true, finishedAt: clock.now() };
       const message = errorText(err);
       result.ok = false;
       result.nodeError = message;
@@ -117,12 +120,22 @@ export class NodeSyncer {
     const todo = targets.filter((t) => !t.missing);
     for (let i = 0; i < todo.length; i++) {
       const t = todo[i]!;
-      if (signal?.aborted) break;
+      if (signal?.aborted) {
+        await this.#leavePending(node, todo.slice(i).map((x) => x.status));
+        result.aborted = true;
+        break;
+      }
       try {
         const r = await this.#pull(node, client, t.status, since, signal);
         if (r.state === 'pending') result.more = true;
         result.streams.push(r);
       } catch (err) {
+        if (signal?.aborted) {
+          // Stopped mid-pass: what was not finished waits for the next pass, nothing failed.
+          await this.#leavePending(node, todo.slice(i).map((x) => x.status));
+          result.aborted = true;
+          break;
+        }
         const message = errorText(err);
         result.ok = false;
         // Pages committed before the failure moved the cursor: keep it, change only the state.
@@ -141,6 +154,12 @@ export class NodeSyncer {
     }
     result.finishedAt = clock.now();
     return result;
+  }
+
+  /** Marks (pair, data type)s `pending`, keeping the cursors pages already committed. */
+  async #leavePending(node: NodeRow, rows: NodeStatusRow[]): Promise<void> {
+    const latest = new Map((await this.#d.market.statuses(node.id).catch(() => [] as NodeStatusRow[])).map((s) => [key(s), s]));
+    await this.#d.market.saveStatuses(rows.map((r) => ({ ...(latest.get(key(r)) ?? r), state: 'pending' as const, error: null })), this.#d.clock.now()).catch(() => undefined);
   }
 
   /** The data types pulled: tickers and the configured kline timeframes. */
@@ -186,7 +205,10 @@ export class NodeSyncer {
     let pages = 0;
     let more = false;
     for (;;) {
-      if (signal?.aborted) break;
+      if (signal?.aborted) {
+        more = true;
+        break;
+      }
       const q = { exchange: start.exchange, symbol: start.symbol, timeframe: tf ?? undefined, startTime: from, limit, next };
       const page: ExportPage<TickerRow | KlineRow> = kind === 'klines' ? await client.klines(q) : await client.tickers(q);
       pages++;

@@ -210,18 +210,24 @@ export class PriceNodes {
     const clock = this.#engine.clock;
     const node = await this.market.getNode(id);
     const now = clock.now();
-    const skip = (why: string): NodeSyncOutcome => ({ nodeId: id, name: node?.name ?? '', ok: false, nodeError: null, more: false, startedAt: now, finishedAt: now, streams: [], skipped: why, failures: node?.failures ?? 0, nextRunAt: null });
+    const skip = (why: string): NodeSyncOutcome => ({ nodeId: id, name: node?.name ?? '', ok: false, nodeError: null, more: false, aborted: false, startedAt: now, finishedAt: now, streams: [], skipped: why, failures: node?.failures ?? 0, nextRunAt: null });
     if (!node) return skip('deleted');
     const manual = reasons.includes('manual');
     if (!node.active && !manual) return skip('inactive');
     registerSecret(node.apiKey);
     this.#running.add(id);
     try {
-      const client = new NodeClient({ baseUrl: node.baseUrl, apiKey: node.apiKey, timeoutMs: this.#cfg.sync.timeoutMs });
+      const client = new NodeClient({ baseUrl: node.baseUrl, apiKey: node.apiKey, timeoutMs: this.#cfg.sync.timeoutMs, signal: this.#abort.signal });
       const since = this.#since.get(id);
       this.#since.delete(id);
       const r = await this.#syncer.run(node, client, { signal: this.#abort.signal, since });
       const end = clock.now();
+      if (r.aborted) {
+        // Stopped, not failed: the node keeps its failure count and is due again at once.
+        await this.market.recordNodeRun(id, { lastRunAt: end, lastSuccessAt: null, lastError: node.lastError, failures: node.failures, nextRunAt: end });
+        this.#log.info('price node sync stopped before it finished', { node: node.name });
+        return { ...r, failures: node.failures, nextRunAt: null };
+      }
       const failures = r.nodeError ? node.failures + 1 : 0;
       const nextRunAt = r.nodeError ? end + this.#backoff(failures) : r.more ? end : end + node.intervalMs;
       const lastError = r.nodeError ?? (r.ok ? null : r.streams.find((s) => s.error)?.error ?? null);

@@ -24,8 +24,9 @@ describe('price collector (Bybit public REST, simulator)', function () {
   it('stores the exchange\'s bars as it sent them; an unknown symbol fails alone', async () => {
     const r = await a.nodes.collectNow();
     assert.equal(r.ok, false);
-    assert.deepEqual(r.errors.map((e) => e.replace(/:.*/, '')), ['klines NOPEUSDT 1m', 'klines NOPEUSDT 1h']);
-    assert.match(r.errors[0]!, /bybit retCode 10001/);
+    assert.deepEqual(r.errors.map((e) => e.replace(/:.*/, '')), ['tickers', 'klines NOPEUSDT 1m', 'klines NOPEUSDT 1h']);
+    assert.equal(r.errors[0], 'tickers: the exchange listed no ticker for NOPEUSDT');
+    assert.match(r.errors[1]!, /bybit retCode 10001/);
     assert.equal(r.tickers, 1);
     const bars = await a.query<Record<string, string>>(`select open_time::text, close_time::text, open::text, high::text, low::text, close::text, volume::text, quote_volume::text from klines where symbol = 'BTCUSDT' and timeframe = '1h' order by open_time`);
     assert.ok(bars.length >= 24 && bars.length <= 25, `${bars.length} hourly bars`);

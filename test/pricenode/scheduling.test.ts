@@ -107,6 +107,30 @@ describe('price nodes: schedule, backoff and restarts', function () {
     }
   });
 
+  it('stopping mid-request ends the pass at once; a stop is not a failure of the node', async () => {
+    const c = await startInstance({ pricenode: { sync: { timeoutMs: 10_000 } } });
+    try {
+      const good = await c.nodes.addNode({ name: 'good', baseUrl: a.url, apiKey: TOKEN_A });
+      assert.equal((await c.nodes.syncNode(good.id)).ok, true);
+      // A good node whose next request hangs: point it at the black hole.
+      await c.nodes.updateNode(good.id, { baseUrl: hole.url });
+      const run = c.nodes.syncNode(good.id);
+      await new Promise((r) => setTimeout(r, 300));
+      const stoppedAt = Date.now();
+      c.nodes.stop();
+      const r = await run;
+      assert.ok(Date.now() - stoppedAt < 1000, `took ${Date.now() - stoppedAt} ms to stop`);
+      assert.equal(r.aborted, true);
+      const after = await c.nodes.node(good.id);
+      assert.equal(after.node.failures, 0);
+      assert.equal(after.node.lastError, null);
+      assert.ok(after.node.nextRunAt! <= Date.now(), 'due again at once');
+      assert.ok(after.status.length === 2 && after.status.every((s) => s.state === 'completed' && s.lastTime !== null), JSON.stringify(after.status));
+    } finally {
+      await c.close();
+    }
+  });
+
   it('failures, the next run and the status per pair survive a restart; a node in backoff is not run early', async () => {
     const db = await createTestDb('postgresql');
     const config = {
