@@ -1,5 +1,6 @@
 import type { Engine } from '../engine.js';
-import { NotFoundError } from '../errors.js';
+import type { Priority } from '../domain/priority.js';
+import { EngineStoppedError, NotFoundError } from '../errors.js';
 import { endpointsFor } from '../exchanges/registry.js';
 import { marketStore, type MarketStore } from '../store/market.js';
 import type { TimerHandle } from '../util/clock.js';
@@ -131,10 +132,21 @@ export class PriceNodes {
     this.#timers.set(key, { at, handle });
   }
 
+  /** engine.runJob, with its synchronous refusal (engine not running) as a rejection: timers must not throw. */
+  #queue(key: string, req: { reason: string; priority: Priority }): Promise<unknown> {
+    return new Promise((resolve) => resolve(this.#engine.runJob(key, req)));
+  }
+
+  /** The engine stopped under us (an embedder forgot stop()): stop quietly instead of retrying forever. */
+  #engineGone(err: unknown): boolean {
+    if (!(err instanceof EngineStoppedError)) return false;
+    this.stop();
+    return true;
+  }
+
   #collectTick(): void {
-    this.#engine
-      .runJob(COLLECT_KEY, { reason: 'interval', priority: 'idle' })
-      .catch((err: unknown) => this.#log.warn('price collector run failed', { error: redactString(String(err)) }))
+    this.#queue(COLLECT_KEY, { reason: 'interval', priority: 'idle' })
+      .catch((err: unknown) => this.#engineGone(err) || this.#log.warn('price collector run failed', { error: redactString(String(err)) }))
       .finally(() => {
         if (this.#started) this.#arm(COLLECT_KEY, this.#cfg.collector.intervalMs, () => this.#collectTick());
       });
@@ -171,9 +183,10 @@ export class PriceNodes {
 
   #nodeTick(id: number, reason: string): void {
     const priority = reason === 'catch-up' ? 'backfill' : 'idle';
-    (this.#engine.runJob(NODE_KEY + id, { reason, priority }) as Promise<NodeSyncOutcome>).then(
+    (this.#queue(NODE_KEY + id, { reason, priority }) as Promise<NodeSyncOutcome>).then(
       (r) => this.#rearm(id, r),
       (err: unknown) => {
+        if (this.#engineGone(err)) return;
         this.#log.warn('price node run failed', { node: id, error: redactString(String(err)) });
         // The store or the engine failed, not the node: try again after the minimum backoff.
         if (this.#started) this.#arm(NODE_KEY + id, this.#cfg.sync.retryMinMs, () => this.#nodeTick(id, 'retry'));

@@ -5,6 +5,7 @@ import { priceNodesOf } from '../../src/pricenode/service.js';
 import type { NodeRow } from '../../src/pricenode/types.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { createTestDb } from '../helpers/db.js';
+import { recordingLogger } from '../server/helpers.js';
 import { TOKEN_A, kline, startInstance, ticker, until, type Instance } from './helpers.js';
 
 /**
@@ -126,6 +127,21 @@ describe('price nodes: schedule, backoff and restarts', function () {
       assert.equal(after.node.lastError, null);
       assert.ok(after.node.nextRunAt! <= Date.now(), 'due again at once');
       assert.ok(after.status.length === 2 && after.status.every((s) => s.state === 'completed' && s.lastTime !== null), JSON.stringify(after.status));
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('an engine stopped under running timers (stop() forgotten) ends them quietly: no crash, no retry loop', async () => {
+    const rec = recordingLogger();
+    const c = await startInstance({ schedule: true, logger: rec.logger, pricenode: { sync: { retryMinMs: 50, retryMaxMs: 100, reloadMs: '200ms' } } });
+    try {
+      await c.nodes.addNode({ name: 'fast', baseUrl: a.url, apiKey: TOKEN_A, intervalMs: 100 });
+      await until(async () => (await c.nodes.market.listNodes())[0]!.lastSuccessAt !== null, 5000, 'a first run');
+      await c.engine.stop();
+      await new Promise((r) => setTimeout(r, 600));
+      assert.deepEqual(rec.lines.filter((l) => l.meta?.component === 'pricenode' && (l.level === 'warn' || l.level === 'error')).map((l) => l.message), []);
+      assert.ok(rec.lines.some((l) => l.meta?.component === 'pricenode' && l.message === 'price node synced'));
     } finally {
       await c.close();
     }
