@@ -101,6 +101,19 @@ describe('price nodes: two robosync instances', function () {
     assert.equal(sb.json.latest_ticker_time, sa.json.latest_ticker_time);
   });
 
+  it('an instance on embedded PGlite pulls A the same way and holds the same rows', async () => {
+    const c = await startInstance({ db: 'pglite', pricenode: { sync: { pageSize: 500 }, lookbacks: { tickers: '400d', '1m': '400d', '5m': '400d', '1h': '400d', '1d': '400d' } } });
+    try {
+      const n = await c.nodes.addNode({ name: 'node-a', baseUrl: a.url, apiKey: TOKEN_A, symbols: ['BTCUSDT', 'ETHUSDT'] });
+      const r = await c.nodes.syncNode(n.id);
+      assert.equal(r.ok, true, JSON.stringify(r));
+      for (const table of ['tickers', 'klines'] as const) assert.deepEqual(await tableRows(c, table, "symbol in ('BTCUSDT', 'ETHUSDT')"), await tableRows(a, table, "symbol in ('BTCUSDT', 'ETHUSDT')"), table);
+      assert.deepEqual((await c.nodes.dataStatus()).totals, (await a.nodes.dataStatus()).totals);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('the next pass pulls only what is new: the new snapshot and the forming bars, then the tables are equal again', async () => {
     await new Promise((r) => setTimeout(r, 20));
     assert.ok((await a.nodes.collectNow()).ok);
