@@ -70,7 +70,7 @@ describe('price nodes: schedule, backoff and restarts', function () {
       const hung = await c.nodes.addNode({ name: 'hung', baseUrl: hole.url, intervalMs: 250 });
       const seen = new Map<number, NodeRow[]>();
       const started = Date.now();
-      while (Date.now() - started < 3500) {
+      while (Date.now() - started < 3000) {
         for (const n of await c.nodes.market.listNodes()) {
           const list = seen.get(n.id) ?? [];
           if (n.lastRunAt !== null && list[list.length - 1]?.lastRunAt !== n.lastRunAt) list.push(n);
