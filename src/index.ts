@@ -42,3 +42,7 @@ export { startSimulator } from './simulator/index.js';
 export type { SimulatorOptions, SimulatorHandle } from './simulator/index.js';
 export { startServer } from './server/server.js';
 export type { StartServerOptions, ServerHandle, ServerConfig, ServerTuning } from './server/server.js';
+export { priceNodesOf, PriceNodes } from './pricenode/service.js';
+export type { PriceNodeDeps, NodeSyncOutcome, NodeTestResult, DataStatus } from './pricenode/service.js';
+export type { TickerRow, KlineRow, Timeframe, MarketStream, NodeStatusRow, SyncState } from './pricenode/types.js';
+export type { NodeView } from './pricenode/node-view.js';
