@@ -108,10 +108,34 @@ describe('price nodes: schedule, backoff and restarts', function () {
     }
   });
 
+  it('a pass stops at maxRowsPerRun with the rest pending; the schedule follows with catch-up passes at once', async () => {
+    const base = Math.floor((Date.now() - 86_400_000) / 60_000) * 60_000;
+    await a.nodes.market.upsertKlines(Array.from({ length: 1000 }, (_, i) => kline({ symbol: 'CAPUSDT', open_time: base + i * 60_000 })), Date.now());
+    const c = await startInstance({ pricenode: { sync: { pageSize: 100, maxRowsPerRun: 250, reloadMs: '60s' }, lookbacks: { '1m': '2d' } } });
+    try {
+      const n = await c.nodes.addNode({ name: 'capped', baseUrl: a.url, apiKey: TOKEN_A, symbols: ['CAPUSDT'], interval: '1h' });
+      const r = await c.nodes.syncNode(n.id);
+      assert.equal(r.ok, true);
+      assert.equal(r.more, true);
+      assert.deepEqual(r.streams.map((x) => [x.stream, x.state, x.fetched, x.pages]), [['klines:1m', 'pending', 300, 3]]);
+      assert.equal(r.nextRunAt, r.finishedAt, 'due again at once');
+      const [st] = (await c.nodes.node(n.id)).status;
+      assert.equal(st!.state, 'pending');
+      assert.equal(st!.lastTime, base + 299 * 60_000);
+      await c.nodes.start();
+      await until(async () => (await c.nodes.node(n.id)).status[0]!.state === 'completed', 10_000, 'catch-up passes');
+      assert.equal(Number((await c.query<{ n: string }>("select count(*)::text as n from klines where symbol = 'CAPUSDT'"))[0]!.n), 1000);
+      const done = (await c.nodes.node(n.id)).node;
+      assert.equal(done.nextRunAt! - done.lastRunAt!, 3_600_000, 'back to its interval');
+    } finally {
+      await c.close();
+    }
+  });
+
   it('stopping mid-request ends the pass at once; a stop is not a failure of the node', async () => {
     const c = await startInstance({ pricenode: { sync: { timeoutMs: 10_000 } } });
     try {
-      const good = await c.nodes.addNode({ name: 'good', baseUrl: a.url, apiKey: TOKEN_A });
+      const good = await c.nodes.addNode({ name: 'good', baseUrl: a.url, apiKey: TOKEN_A, symbols: ['BTCUSDT'] });
       assert.equal((await c.nodes.syncNode(good.id)).ok, true);
       // A good node whose next request hangs: point it at the black hole.
       await c.nodes.updateNode(good.id, { baseUrl: hole.url });
