@@ -169,6 +169,8 @@ const HISTORY_RUN = 'history-run';
 const HISTORY_FULL_EVERY = 10;
 /** how often each account's last successful sync is recorded in the database (robosync status) */
 const HEARTBEAT_MS = 5000;
+/** executions overlap of robot syncs (the history run keeps history.overlapMs) */
+const SYNC_OVERLAP_MS = 30_000;
 /** how long a robot event waits for the private stream before a REST sync is sent after it */
 const STREAM_GRACE_MS = 1500;
 const RECENT_PUSH_MAX = 2000;
@@ -560,7 +562,9 @@ export class Engine {
       extraSymbols: a.symbols,
       options: {
         idleIntervalMs: this.config.scheduler.idleIntervalMs,
-        overlapMs: this.config.history.overlapMs,
+        // Robot syncs poll often: a short overlap covers rows the exchange writes a little late;
+        // the history run's periodic full pass re-reads executions with the full overlap.
+        overlapMs: Math.min(this.config.history.overlapMs, SYNC_OVERLAP_MS),
         initialLookbackMs: this.config.history.initialLookback,
       },
     });
@@ -765,31 +769,34 @@ export class Engine {
   }
 
   /** Which history streams an account needs this run; the account sync already covers some. */
-  #historyStreams(acct: AccountRuntime, now: number): HistoryStream[] {
+  #historyStreams(acct: AccountRuntime, now: number): { streams: HistoryStream[]; full: boolean } {
     const offered = this.config.history.streams.filter((s) => acct.adapter.info.streams.includes(s));
     const synced = this.#ticker.tierOf(acct.key) !== null;
-    const full = now - acct.lastHistoryFullAt >= HISTORY_FULL_EVERY * this.config.history.intervalMs;
-    return offered.filter((s) => {
-      // Robot syncs fetch executions and positions of tracked accounts already.
-      if (synced && (s === 'executions' || s === 'positions')) return false;
+    const full = !synced || now - acct.lastHistoryFullAt >= HISTORY_FULL_EVERY * this.config.history.intervalMs;
+    const streams = offered.filter((s) => {
+      if (!synced) return true;
+      // Robot syncs fetch executions and positions of tracked accounts already; the periodic
+      // full pass re-reads executions with the long overlap, for rows written late.
+      if (s === 'positions') return false;
+      if (s === 'executions') return full;
       // Order history and closed PnL only change when something filled (or, for unfilled
-      // orders that came and went between two syncs, the periodic full check catches them).
-      if (synced && (s === 'orders' || s === 'closed_pnl')) return acct.historyDirty || full;
-      return true;
+      // orders that came and went between two syncs, the periodic full pass catches them).
+      return acct.historyDirty || full;
     });
+    return { streams, full };
   }
 
   async #runHistoryJob(job: Job): Promise<HistoryAccountResult> {
     const accountId = job.key.slice(HISTORY_KEY.length);
     const acct = this.#accounts.get(accountId)!;
     const now = this.clock.now();
-    const streams = this.#historyStreams(acct, now);
+    const { streams, full } = this.#historyStreams(acct, now);
     const callsBefore = acct.apiCalls;
     const wasDirty = acct.historyDirty;
     acct.historyDirty = false;
     try {
       const counts = await acct.history.run(streams, job.priority);
-      if (streams.includes('orders') || streams.includes('closed_pnl')) acct.lastHistoryFullAt = now;
+      if (full) acct.lastHistoryFullAt = now;
       acct.historyFailures = 0;
       acct.historyRetryAt = 0;
       acct.lastHistoryError = null;

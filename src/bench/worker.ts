@@ -38,6 +38,7 @@ let side: SyncSide | null = null;
 let store: Store | null = null;
 let robots: BenchRobot[] = [];
 let measuring = false;
+let debugReport: (() => void) | null = null;
 const result: WorkerResult = {
   eventLagsMs: [],
   detectionLagsMs: [],
@@ -81,6 +82,19 @@ async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
       logger: silentLogger(),
       observer: { eventLag: (ms) => lags.event(ms), detectionLag: (kind, ms) => kind === 'order' && lags.detection(ms) },
     });
+    if (process.env.ROBOSYNC_BENCH_DEBUG) {
+      // where the engine's calls go, by the reasons of the syncs that made them
+      const byReason = new Map<string, { syncs: number; calls: number }>();
+      engine.on('sync.completed', (s) => {
+        if (!measuring) return;
+        const k = `${s.priority}:${[...new Set(s.reasons)].sort().join('+')}:${s.mode}`;
+        const e = byReason.get(k) ?? { syncs: 0, calls: 0 };
+        e.syncs++;
+        e.calls += s.apiCalls;
+        byReason.set(k, e);
+      });
+      debugReport = () => process.stderr.write(JSON.stringify(Object.fromEntries(byReason), null, 1) + '\n');
+    }
     side = {
       start: () => engine.start(),
       event: (name, e) => {
@@ -145,6 +159,7 @@ async function stop(): Promise<void> {
   result.wallSeconds = (Date.now() - wallAtStart) / 1000;
   result.peakRssMb = Math.max(result.peakRssMb, process.resourceUsage().maxRSS / 1024);
   result.ready = true;
+  debugReport?.();
   await side?.stop().catch(() => undefined);
   await store?.close().catch(() => undefined);
 }

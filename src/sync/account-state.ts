@@ -13,6 +13,8 @@ export interface KnownOrder {
   updatedTime: number;
   createdTime: number;
   robotId: string | null;
+  /** local time it was last noted; an open-list snapshot older than this cannot speak for it */
+  seenAt: number;
 }
 
 export interface KnownPosition {
@@ -38,8 +40,12 @@ export class AccountState {
   readonly pendingRefs = new Map<string, { orderId?: string; orderLinkId?: string; symbol?: string }>();
   /** a robot event without order ids: the next sync takes the full look */
   needFull = false;
-  /** cumulative filled quantity of orders seen closed recently (so a second look finds no "new" fill) */
-  readonly #closedCum = new Map<string, string>();
+  /**
+   * Orders seen closed recently, with their last progress: a second look finds no "new" fill,
+   * and an older open-list snapshot (a REST page read before a push closed the order) cannot
+   * bring a closed order back to life.
+   */
+  readonly #closed = new Map<string, Pick<OrderReport, 'status' | 'updatedTime' | 'cumExecQty'>>();
   /** fingerprint of the last open list: unchanged means nothing can have filled */
   openSignature = '';
   lastFullAt = 0;
@@ -61,6 +67,7 @@ export class AccountState {
         updatedTime: o.updatedTime,
         createdTime: o.createdTime,
         robotId: o.robotId,
+        seenAt: 0,
       });
     }
     for (const p of positions) this.notePosition(p);
@@ -69,7 +76,12 @@ export class AccountState {
 
   /** Cumulative filled quantity as last seen, '0' for an order never seen. */
   knownCum(orderId: string): string {
-    return this.open.get(orderId)?.cumExecQty ?? this.#closedCum.get(orderId) ?? '0';
+    return this.open.get(orderId)?.cumExecQty ?? this.#closed.get(orderId)?.cumExecQty ?? '0';
+  }
+
+  /** Whether the order was seen closed recently (its final state is known). */
+  knownClosed(orderId: string): boolean {
+    return this.#closed.has(orderId);
   }
 
   /** A robot event: remember what it names so the next sync can look it up. */
@@ -92,10 +104,11 @@ export class AccountState {
   }
 
   /** Applies an order report monotonically (DESIGN invariant 2) to the in-memory open list. */
-  noteOrder(r: OrderReport, robotId: string | null): void {
-    const prev = this.open.get(r.orderId);
+  noteOrder(r: OrderReport, robotId: string | null, now: number): void {
+    const prev = this.open.get(r.orderId) ?? this.#closed.get(r.orderId);
     if (prev && compareProgress(r, prev) < 0) return;
     if (isOpenStatus(r.status)) {
+      this.#closed.delete(r.orderId);
       this.open.set(r.orderId, {
         orderId: r.orderId,
         orderLinkId: r.orderLinkId,
@@ -105,13 +118,15 @@ export class AccountState {
         updatedTime: r.updatedTime,
         createdTime: r.createdTime,
         robotId,
+        seenAt: now,
       });
     } else {
       this.open.delete(r.orderId);
-      if (this.#closedCum.size >= MAX_HINTS) this.#closedCum.delete(this.#closedCum.keys().next().value!);
-      this.#closedCum.set(r.orderId, r.cumExecQty);
+      if (this.#closed.size >= MAX_HINTS) this.#closed.delete(this.#closed.keys().next().value!);
+      this.#closed.set(r.orderId, { status: r.status, updatedTime: r.updatedTime, cumExecQty: r.cumExecQty });
     }
   }
+
 
   notePosition(p: { symbol: string; positionIdx: number; side: string; size: string }): void {
     const key = `${p.symbol}:${p.positionIdx}`;

@@ -90,8 +90,14 @@ export class AccountSyncer {
 
     // 2. orders that left the list, and orders robots told us about that never showed in it
     //    (a market order fills before any poll): their state, looked up (invariant 5: never assumed)
-    const vanished = [...this.state.open.values()].filter((o) => !openIds.has(o.orderId) && !this.state.unresolvable.has(o.orderId));
-    const refs = [...this.state.pendingRefs.values()].filter((r) => !(r.orderId && (openIds.has(r.orderId) || this.state.open.has(r.orderId))) && !(r.orderLinkId && open.some((o) => o.orderLinkId === r.orderLinkId)));
+    // (an order a push told us of after the list was read is not missing from it)
+    const vanished = [...this.state.open.values()].filter((o) => o.seenAt < snapshotAt && !openIds.has(o.orderId) && !this.state.unresolvable.has(o.orderId));
+    // (an order already known, open or closed — by the list or a push — needs no lookup)
+    const refs = [...this.state.pendingRefs.values()].filter(
+      (r) =>
+        !(r.orderId && (openIds.has(r.orderId) || this.state.open.has(r.orderId) || this.state.knownClosed(r.orderId))) &&
+        !(r.orderLinkId && open.some((o) => o.orderLinkId === r.orderLinkId)),
+    );
     this.state.pendingRefs.clear();
     const lookups = [
       ...vanished.map((v) => ({ orderId: v.orderId, symbol: v.symbol, orderLinkId: v.orderLinkId })),
@@ -166,9 +172,10 @@ export class AccountSyncer {
     }
 
     // Memory follows only what was committed.
-    for (const o of orders) this.state.noteOrder(o.report, o.robotId);
+    const notedAt = clock.now();
+    for (const o of orders) this.state.noteOrder(o.report, o.robotId, notedAt);
     const stillOpen = new Set(resolved.filter((r) => isOpenStatus(r.status)).map((r) => r.orderId));
-    for (const id of [...this.state.open.keys()]) if (!openIds.has(id) && !stillOpen.has(id)) this.state.open.delete(id);
+    for (const [id, o] of [...this.state.open]) if (o.seenAt < snapshotAt && !openIds.has(id) && !stillOpen.has(id)) this.state.open.delete(id);
     if (full) {
       for (const p of positions) this.state.notePosition(p);
       this.state.lastPositionsAt = snapshotAt;
@@ -199,7 +206,8 @@ export class AccountSyncer {
       executions,
       positions: p.positions ?? [],
     });
-    for (const o of orders) this.state.noteOrder(o.report, o.robotId);
+    const notedAt = this.d.clock.now();
+    for (const o of orders) this.state.noteOrder(o.report, o.robotId, notedAt);
     for (const pos of p.positions ?? []) this.state.notePosition(pos);
     return { apply, ...this.#exposure(attribution) };
   }
