@@ -1,7 +1,7 @@
 import type { Priority } from '../domain/priority.js';
 import { Attribution } from '../domain/attribution.js';
 import { compareDecimal, isOpenStatus } from '../domain/order-status.js';
-import type { ExchangeName, ExecutionReport, OrderReport, PositionReport } from '../domain/types.js';
+import { isFill, type ExchangeName, type ExecutionReport, type OrderReport, type PositionReport } from '../domain/types.js';
 import type { CallOptions, ExchangeAdapter } from '../exchanges/adapter.js';
 import { splitWindows, walkPages } from '../exchanges/walk.js';
 import type { ApplyResult, CursorAdvance, RobotRow, Store, SyncBatch } from '../store/types.js';
@@ -47,6 +47,8 @@ export interface AccountSyncResult {
 /** job priorities / reasons that always take the full look */
 const FULL_REASONS = new Set<string>(['reconnect', 'manual']);
 export const EXECUTIONS_STREAM = 'executions';
+/** per sync; more than this many unknown orders in one look are left to the history run */
+const MAX_STRANGER_LOOKUPS = 20;
 
 /**
  * One account, one sync: the open list (one call per settle coin serves every robot on the
@@ -134,7 +136,7 @@ export class AccountSyncer {
       FULL_REASONS.has(job.priority);
     this.state.needFull = false;
 
-    const orders = [...open, ...resolved].map((report) => ({
+    const orders: { report: OrderReport; robotId: string | null }[] = [...open, ...resolved].map((report) => ({
       report,
       robotId: attribution.forOrder(report, this.state.hintFor(report)),
     }));
@@ -149,6 +151,21 @@ export class AccountSyncer {
       const execs = await this.#executionsSinceCursor(opts, snapshotAt, attribution);
       executions = execs.last;
       if (execs.cursor) cursors.push(execs.cursor);
+
+      // Orders that came and went between two looks (a market order nobody told us of) show
+      // only as fills: look them up so their order row is there too, not just the history run's.
+      const seenIds = new Set([...openIds, ...resolved.map((r) => r.orderId)]);
+      const strangers = [
+        ...new Map(
+          executions
+            .filter((e) => isFill(e.report.execType) && e.report.orderId && !seenIds.has(e.report.orderId) && !this.state.open.has(e.report.orderId) && !this.state.knownClosed(e.report.orderId))
+            .map((e) => [e.report.orderId, e.report] as const),
+        ).values(),
+      ].slice(0, MAX_STRANGER_LOOKUPS);
+      for (const e of strangers) {
+        const r = await adapter.order({ orderId: e.orderId, symbol: e.symbol, orderLinkId: e.orderLinkId }, opts);
+        if (r) orders.push({ report: r, robotId: attribution.forOrder(r, this.state.hintFor(r)) });
+      }
 
       // 4. positions: one call for every non-zero one, a targeted call for those that went flat
       for await (const items of walkPages((c) => adapter.positions({ symbols }, c, opts))) positions.push(...items);
