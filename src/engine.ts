@@ -138,8 +138,10 @@ interface AccountRuntime {
   lastErrorAt: number | null;
   failures: number;
   apiCalls: number;
-  /** pushes are applied one after another per account */
+  /** pushes are applied one batch after another per account */
   pushChain: Promise<void>;
+  pushing: boolean;
+  pushQueue: { orders: OrderReport[]; executions: ExecutionReport[]; positions: PositionReport[] };
   /** order ids / link ids a push committed recently -> commit time (event lag under WS) */
   recentPushed: Map<string, number>;
   /** robot events waiting for the stream to show their effect */
@@ -581,6 +583,8 @@ export class Engine {
       failures: 0,
       apiCalls: 0,
       pushChain: Promise.resolve(),
+      pushing: false,
+      pushQueue: { orders: [], executions: [], positions: [] },
       recentPushed: new Map(),
       awaitingPush: new Map(),
       history: new HistorySyncer({
@@ -678,7 +682,7 @@ export class Engine {
     if (!acct) return { ...base, mode: 'light', ok: false, startedAt, finishedAt: startedAt, apiCalls: 0, error: 'account removed' };
     const callsBefore = acct.apiCalls;
     try {
-      const r = await acct.syncer.sync({ priority: job.priority, reasons });
+      const r = await acct.syncer.sync({ priority: job.priority, reasons, streamCovers: this.#streamHealthy(acct, this.clock.now()) });
       const finishedAt = this.clock.now();
       acct.lastSuccessAt = r.snapshotAt;
       acct.lastError = null;
@@ -921,21 +925,35 @@ export class Engine {
     stream.start();
   }
 
+  /**
+   * Pushes are written one batch at a time per account: whatever arrives while a write is in
+   * flight is gathered and written next, in one transaction (the store keeps the most advanced
+   * report per key), so a busy stream costs a few transactions, not one per message.
+   */
   #push(acct: AccountRuntime, p: { orders?: OrderReport[]; executions?: ExecutionReport[]; positions?: PositionReport[] }): void {
-    acct.pushChain = acct.pushChain.then(async () => {
-      if (this.#state === 'stopped') return;
-      try {
-        const r = await acct.syncer.applyPush(p);
-        this.#publish(acct, r.apply);
-        this.#updateTiers(acct, r.openByRobot, r.nonZeroSymbols);
-        this.#track(acct);
-        for (const o of p.orders ?? []) this.#notePushed(acct, o, r.apply.committedAt);
-      } catch (err) {
-        // The REST safety net will catch up; make it run soon.
-        this.logger.warn('could not apply pushed changes', { account: acct.config.id, error: err instanceof Error ? err.message : String(err) });
-        if (this.#state === 'running') this.#requestSync(acct, { reason: 'stream.apply_failed', priority: 'reconnect' });
+    const q = acct.pushQueue;
+    if (p.orders) q.orders.push(...p.orders);
+    if (p.executions) q.executions.push(...p.executions);
+    if (p.positions) q.positions.push(...p.positions);
+    if (acct.pushing) return;
+    acct.pushing = true;
+    acct.pushChain = (async () => {
+      while (q.orders.length + q.executions.length + q.positions.length > 0 && this.#state !== 'stopped') {
+        const batch = { orders: q.orders.splice(0), executions: q.executions.splice(0), positions: q.positions.splice(0) };
+        try {
+          const r = await acct.syncer.applyPush(batch);
+          this.#publish(acct, r.apply);
+          this.#updateTiers(acct, r.openByRobot, r.nonZeroSymbols);
+          this.#track(acct);
+          for (const o of batch.orders) this.#notePushed(acct, o, r.apply.committedAt);
+        } catch (err) {
+          // The REST safety net will catch up; make it run soon.
+          this.logger.warn('could not apply pushed changes', { account: acct.config.id, error: err instanceof Error ? err.message : String(err) });
+          if (this.#state === 'running') this.#requestSync(acct, { reason: 'stream.apply_failed', priority: 'reconnect' });
+        }
       }
-    });
+      acct.pushing = false;
+    })();
   }
 
   #notePushed(acct: AccountRuntime, o: OrderReport, committedAt: number): void {

@@ -2,7 +2,7 @@
  * robosync's one public entry point. Everything else under src/ is internal.
  */
 export { createEngine, Engine } from './engine.js';
-export type { EngineDeps, EngineInput, EngineStatus, RobotStatus, AccountStatus, SyncTarget, SyncAllSummary } from './engine.js';
+export type { EngineDeps, EngineInput, EngineStatus, RobotStatus, AccountStatus, SyncTarget, SyncAllSummary, BackfillRequest, BackfillResult } from './engine.js';
 export type { LiveSnapshot } from './metrics/live.js';
 export { loadConfig } from './config/load.js';
 export type { ResolvedConfig, LoadOptions } from './config/load.js';
@@ -22,6 +22,7 @@ export {
   StoreUnavailableError,
   EngineStoppedError,
 } from './errors.js';
+export { StoreInputError } from './store/errors.js';
 export type * from './domain/types.js';
 export type { Priority } from './domain/priority.js';
 export type { Clock } from './util/clock.js';

@@ -70,7 +70,12 @@ export class AccountSyncer {
     return new Attribution(this.d.robots());
   }
 
-  async sync(job: { priority: Priority; reasons: Iterable<string> }): Promise<AccountSyncResult> {
+  /**
+   * `streamCovers`: a healthy private stream pushes fills and positions as they happen, so this
+   * sync is the safety net: it takes the full look on its own schedule (positions due, a
+   * reconnect, a manual request) rather than for every fill the open list shows.
+   */
+  async sync(job: { priority: Priority; reasons: Iterable<string>; streamCovers?: boolean }): Promise<AccountSyncResult> {
     const { adapter, store, clock } = this.d;
     const opts: CallOptions = { priority: job.priority };
     if (!this.state.loaded) {
@@ -127,12 +132,10 @@ export class AccountSyncer {
     // checks) calls for the full look regardless.
     const filled = [...open, ...resolved].some((o) => compareDecimal(o.cumExecQty, this.state.knownCum(o.orderId)) > 0);
     const full =
-      filled ||
+      (!job.streamCovers && (filled || unresolvedRefs || this.state.needFull)) ||
       positionsDue ||
-      unresolvedRefs ||
       !this.state.lastFullAt ||
-      this.state.needFull ||
-      [...job.reasons].some((r) => FULL_REASONS.has(r as Priority)) ||
+      [...job.reasons].some((r) => FULL_REASONS.has(r)) ||
       FULL_REASONS.has(job.priority);
     this.state.needFull = false;
 
