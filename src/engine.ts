@@ -564,6 +564,7 @@ export class Engine {
       extraSymbols: a.symbols,
       options: {
         idleIntervalMs: this.config.scheduler.idleIntervalMs,
+        streamFullCheckMs: exCfg.streamFullCheckMs,
         // Robot syncs poll often: a short overlap covers rows the exchange writes a little late;
         // the history run's periodic full pass re-reads executions with the full overlap.
         overlapMs: Math.min(this.config.history.overlapMs, SYNC_OVERLAP_MS),

@@ -22,6 +22,8 @@ export interface SyncSide {
   start(): Promise<void>;
   event(name: InboundEventName, e: RobotEvent): void;
   staleness(now: number): { robotId: string; ms: number }[];
+  /** false while start-up work (the first backfill after the stream opens) is still queued */
+  settled?(): boolean;
   stop(): Promise<void>;
 }
 

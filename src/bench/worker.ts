@@ -105,6 +105,10 @@ async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
         }
       },
       staleness: () => engine.status().robots.map((r) => ({ robotId: r.robotId, ms: r.stalenessMs })),
+      settled: () => {
+        const q = engine.status().queue.byPriority;
+        return q.reconnect === 0 && q.manual === 0;
+      },
       stop: () => engine.stop(),
     };
   } else {
@@ -115,9 +119,9 @@ async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
     side = new BaselineSide(m.mode, m.robots, m.accounts, m.exchange, store, lags);
   }
   await side.start();
-  // warm-up: until every robot has been synced within its bound (or 40 s), then report
+  // warm-up: until every robot has been synced within its bound (or 90 s), then report
   const busy = new Map(robots.map((r) => [r.id, r.busy]));
-  const warmDeadline = Date.now() + 40_000;
+  const warmDeadline = Date.now() + 90_000;
   const warm = setInterval(() => {
     const st = side!.staleness(Date.now());
     const max = { hot: 0, idle: 0 };
@@ -125,7 +129,8 @@ async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
       if (busy.get(s.robotId)) max.hot = Math.max(max.hot, s.ms);
       else max.idle = Math.max(max.idle, s.ms);
     }
-    const settled = Date.now() - startedAt > 6000 && max.hot < HOT_BOUND_MS && max.idle < IDLE_BOUND_MS;
+    // steady state: every robot within its bound and no start-up work still queued
+    const settled = Date.now() - startedAt > 6000 && max.hot < HOT_BOUND_MS && max.idle < IDLE_BOUND_MS && (side!.settled?.() ?? true);
     if (settled || Date.now() > warmDeadline) {
       clearInterval(warm);
       result.warmupMs = Date.now() - startedAt;

@@ -71,6 +71,11 @@ const exchangeSchema = z
     privateStream: bool().default(false),
     /** private stream heartbeat; a pong proves everything pushed before it has arrived */
     heartbeatMs: int(500, 60000).default(2500),
+    /**
+     * with a healthy private stream, how often REST still re-reads executions and positions in
+     * full (the open list is read every idle interval): the net for pushes lost on the way
+     */
+    streamFullCheckMs: int(1000).default(300000),
     /** exchange-specific switches for behaviour the docs leave uncertain ([U]); see README */
     options: z.record(z.string(), z.unknown()).default({}),
     /** overrides of the adapter's budget buckets: { bucketName: { limit, windowMs } } */

@@ -12,6 +12,8 @@ import { AccountState } from './account-state.js';
 export interface AccountSyncOptions {
   /** positions are re-checked at least this often even when the open list is quiet (liquidations) */
   idleIntervalMs: number;
+  /** ... and this often while a healthy private stream pushes them */
+  streamFullCheckMs: number;
   /** incremental fetches start this far before the cursor, for late-written rows */
   overlapMs: number;
   /** how far back the first sync of an account looks for executions */
@@ -125,7 +127,8 @@ export class AccountSyncer {
 
     const now = clock.now();
     const changed = signature !== this.state.openSignature || resolved.length > 0;
-    const positionsDue = now - this.state.lastPositionsAt >= this.d.options.idleIntervalMs;
+    // (pushes carry positions, liquidations included, while the stream is healthy)
+    const positionsDue = now - this.state.lastPositionsAt >= (job.streamCovers ? this.d.options.streamFullCheckMs : this.d.options.idleIntervalMs);
     // Executions and positions move only when something filled. The open list and the lookups
     // show every fill of the orders we know of (cumExecQty grew); only what we cannot see
     // (an event without ids, a reconnect gap, a manual request, a liquidation between position
