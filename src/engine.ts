@@ -212,6 +212,7 @@ export class Engine {
   readonly #ticker: Ticker;
   readonly #accounts = new Map<string, AccountRuntime>();
   readonly #robots = new Map<string, RobotRuntime>();
+  readonly #robotIdsByAccount = new Map<string, Set<string>>();
   readonly #random: () => number;
   readonly #observer: NonNullable<EngineDeps['observer']>;
   readonly #adapters: Record<string, AdapterFactory>;
@@ -272,7 +273,7 @@ export class Engine {
     for (const a of config.accounts) this.#addAccount(a);
     const now = this.clock.now();
     for (const r of config.robots) {
-      this.#robots.set(r.id, { row: { id: r.id, accountId: r.accountId, symbols: [...r.symbols], orderLinkPrefix: r.orderLinkPrefix ?? null, status: r.status }, tier: r.status === 'paused' ? 'paused' : 'idle', openOrders: 0, registeredAt: now });
+      this.#putRobot({ row: { id: r.id, accountId: r.accountId, symbols: [...r.symbols], orderLinkPrefix: r.orderLinkPrefix ?? null, status: r.status }, tier: r.status === 'paused' ? 'paused' : 'idle', openOrders: 0, registeredAt: now });
     }
   }
 
@@ -467,7 +468,7 @@ export class Engine {
     const now = this.clock.now();
     for (const row of await this.#store.listRobots()) {
       if (!this.#robots.has(row.id) && this.#accounts.has(row.accountId)) {
-        this.#robots.set(row.id, { row, tier: row.status === 'paused' ? 'paused' : 'idle', openOrders: 0, registeredAt: now });
+        this.#putRobot({ row, tier: row.status === 'paused' ? 'paused' : 'idle', openOrders: 0, registeredAt: now });
       }
     }
     this.#startedAt = now;
@@ -608,9 +609,17 @@ export class Engine {
     return rt;
   }
 
+  #putRobot(rt: RobotRuntime): void {
+    this.#robots.set(rt.row.id, rt);
+    let ids = this.#robotIdsByAccount.get(rt.row.accountId);
+    if (!ids) this.#robotIdsByAccount.set(rt.row.accountId, (ids = new Set()));
+    ids.add(rt.row.id);
+  }
+
+  /** The account's robots (an index, not a scan: status() and every sync ask for it). */
   #robotsOf(accountId: string): RobotRow[] {
     const out: RobotRow[] = [];
-    for (const r of this.#robots.values()) if (r.row.accountId === accountId) out.push(r.row);
+    for (const id of this.#robotIdsByAccount.get(accountId) ?? []) out.push(this.#robots.get(id)!.row);
     return out;
   }
 
@@ -1004,7 +1013,7 @@ export class Engine {
       throw new BadEventError(`accountId: robot ${row.id} is registered on account ${prev.row.accountId}; unregister it first`, 'accountId');
     }
     await this.#store.upsertRobot(row);
-    this.#robots.set(row.id, { row, tier: row.status === 'paused' ? 'paused' : (prev?.tier ?? 'idle'), openOrders: prev?.openOrders ?? 0, registeredAt: prev?.registeredAt ?? this.clock.now() });
+    this.#putRobot({ row, tier: row.status === 'paused' ? 'paused' : (prev?.tier ?? 'idle'), openOrders: prev?.openOrders ?? 0, registeredAt: prev?.registeredAt ?? this.clock.now() });
     const acct = this.#accounts.get(row.accountId)!;
     if (this.#state === 'running') {
       this.#track(acct);
@@ -1033,6 +1042,7 @@ export class Engine {
     if (!r) throw new NotFoundError(`robot ${JSON.stringify(id)} is not registered`);
     await this.#store.deleteRobot(id);
     this.#robots.delete(id);
+    this.#robotIdsByAccount.get(r.row.accountId)?.delete(id);
     const acct = this.#accounts.get(r.row.accountId);
     if (acct) this.#track(acct);
   }
