@@ -554,14 +554,9 @@ export class Engine {
       },
     );
     gate = this.#budgets.gate(a.exchange, a.id, a.ip, adapter.info.budgets, exCfg.budgets);
+    const shared = { exchange: a.exchange, accountId: a.id, adapter, store: this.#store, clock: this.clock, logger, robots: () => this.#robotsOf(a.id) };
     const syncer = new AccountSyncer({
-      exchange: a.exchange,
-      accountId: a.id,
-      adapter,
-      store: this.#store,
-      clock: this.clock,
-      logger,
-      robots: () => this.#robotsOf(a.id),
+      ...shared,
       extraSymbols: a.symbols,
       options: {
         idleIntervalMs: this.config.scheduler.idleIntervalMs,
@@ -589,16 +584,7 @@ export class Engine {
       pushQueue: { orders: [], executions: [], positions: [] },
       recentPushed: new Map(),
       awaitingPush: new Map(),
-      history: new HistorySyncer({
-        exchange: a.exchange,
-        accountId: a.id,
-        adapter,
-        store: this.#store,
-        clock: this.clock,
-        logger,
-        robots: () => this.#robotsOf(a.id),
-        options: { overlapMs: this.config.history.overlapMs, initialLookbackMs: this.config.history.initialLookback },
-      }),
+      history: new HistorySyncer({ ...shared, options: { overlapMs: this.config.history.overlapMs, initialLookbackMs: this.config.history.initialLookback } }),
       historyDirty: true,
       lastHistoryFullAt: 0,
       historyFailures: 0,

@@ -29,6 +29,17 @@ export function parseSince(s: string, now: number, option: string): number {
   return t;
 }
 
+/** A numeric option: a usage error (exit 2) naming the option, the range and what came. */
+export function numberOption(name: string, v: string | undefined, o: { min: number; max?: number; integer?: boolean }): number {
+  const integer = o.integer ?? true;
+  const n = Number(v);
+  const range = o.max === undefined ? `>= ${o.min}` : `between ${o.min} and ${o.max}`;
+  if (v === undefined || v.trim() === '' || !Number.isFinite(n) || n < o.min || (o.max !== undefined && n > o.max) || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${name}: expected ${integer ? 'an integer' : 'a number'} ${range}, received ${JSON.stringify(v ?? '')}`);
+  }
+  return n;
+}
+
 export function parseList<T extends string>(s: string | undefined, allowed: readonly T[], option: string): T[] | undefined {
   if (s === undefined) return undefined;
   const items = s.split(',').map((x) => x.trim()).filter(Boolean);

@@ -3,7 +3,7 @@ import { cpus, totalmem, platform, release, arch } from 'node:os';
 import type { Command } from 'commander';
 import { BENCH_MODES, type BenchMode } from '../../bench/types.js';
 import { runMode, type BenchOptions, type ModeResult } from '../../bench/orchestrator.js';
-import { parseList } from '../common.js';
+import { numberOption, parseList } from '../common.js';
 import { UsageError } from '../main.js';
 
 /**
@@ -27,13 +27,7 @@ export function registerBenchCommand(program: Command): void {
     .option('--database-url <url>', 'PostgreSQL server for a fresh database per mode (default: $DATABASE_URL, else embedded PGlite)')
     .option('--json <file>', 'write the results as JSON')
     .action(async (o: Record<string, string | undefined>) => {
-      const num = (name: string, v: string | undefined, min: number, max: number, int = true) => {
-        const n = Number(v);
-        if (v === undefined || !Number.isFinite(n) || n < min || n > max || (int && !Number.isInteger(n))) {
-          throw new UsageError(`--${name}: expected ${int ? 'an integer' : 'a number'} between ${min} and ${max}, received ${JSON.stringify(v)}`);
-        }
-        return n;
-      };
+      const num = (name: string, v: string | undefined, min: number, max: number, integer = true) => numberOption(`--${name}`, v, { min, max, integer });
       const opts: BenchOptions = {
         robots: num('robots', o.robots, 1, 100_000),
         accounts: num('accounts', o.accounts, 1, 10_000),

@@ -5,8 +5,7 @@ import { startSimulator } from '../../simulator/index.js';
 import { createLogger } from '../../util/logger.js';
 import { systemClock } from '../../util/clock.js';
 import { RobotWorkload, type WorkloadRobot } from '../../workload/robots.js';
-import { UsageError } from '../main.js';
-import { untilSignal } from '../common.js';
+import { numberOption, untilSignal } from '../common.js';
 import { startServer } from '../../server/server.js';
 
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT'];
@@ -28,10 +27,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--seed <n>', 'seed of the simulator and the robots', '7')
     .option('--every <seconds>', 'status line period', '3')
     .action(async (o: { duration?: string; robots: string; accounts: string; dataDir: string; port: string; seed: string; every: string }) => {
-      const int = (name: string, v: string, min: number) => {
-        if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${name}: expected an integer >= ${min}, received ${JSON.stringify(v)}`);
-        return Number(v);
-      };
+      const int = (name: string, v: string, min: number) => numberOption(name, v, { min });
       const duration = o.duration === undefined ? null : int('--duration', o.duration, 1);
       const nRobots = int('--robots', o.robots, 1);
       const nAccounts = int('--accounts', o.accounts, 1);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import YAML from 'yaml';
 import { closeLogger, createLogger } from '../../util/logger.js';
 import { SimulatorConfigError, startSimulator, type FaultConfig } from '../../simulator/index.js';
+import { numberOption } from '../common.js';
 
 interface SimulatorCliOptions {
   exchange: string;
@@ -41,12 +42,8 @@ export function registerSimulatorCommand(program: Command): void {
     .option('--no-limits', 'disable rate limits')
     .option('--log-level <level>', 'log level for stderr', 'info');
   cmd.action(async (o: SimulatorCliOptions) => {
-    const int = (name: string, v: string | undefined, min: number, max: number): number | undefined => {
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!/^-?\d+$/.test(v) || n < min || n > max) cmd.error(`robosync simulator: ${name}: expected an integer in [${min}, ${max}], received ${JSON.stringify(v)}`, { exitCode: 2 });
-      return n;
-    };
+    const int = (name: string, v: string | undefined, min: number, max: number): number | undefined =>
+      v === undefined ? undefined : numberOption(name, v, { min, max });
     if (o.exchange !== 'bybit' && o.exchange !== 'weex') cmd.error(`robosync simulator: --exchange: expected bybit or weex, received ${JSON.stringify(o.exchange)}`, { exitCode: 2 });
     let faults: Partial<FaultConfig> | undefined;
     if (o.faults) {
